@@ -1,0 +1,3 @@
+import notDropped from "./not-dropped.js";
+
+export default [notDropped];

@@ -1,0 +1,3 @@
+import privileged from "./privileged.js";
+
+export default [privileged];

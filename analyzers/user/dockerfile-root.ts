@@ -1,0 +1,28 @@
+import { defineAnalyzer } from "../../src/analyze/define.js";
+
+export default defineAnalyzer({
+  id: "user/dockerfile-root",
+  severity: "warning",
+  summary: "The final stage of a Dockerfile sets a non-root USER",
+  scope: "dockerfile",
+  check({ dockerfile, report }) {
+    const stage = dockerfile.final;
+    if (!stage) return;
+    const user = dockerfile.effectiveUser;
+    if (!user) {
+      report({
+        at: stage.node,
+        message: `${dockerfile.file.path}: the final stage${stage.name ? ` '${stage.name}'` : ""} sets no USER, so the image runs as root unless its base image sets a user`,
+        why: "a pod without runAsUser then runs as uid 0, and runAsNonRoot: true makes the kubelet refuse it",
+      });
+      return;
+    }
+    if (user.uid === 0 || user.user === "root") {
+      report({
+        at: user.node,
+        message: `${dockerfile.file.path}: USER ${user.raw} makes the image run as root`,
+        why: "switch to a numeric non-root USER (e.g. USER 10001:10001) after the steps that need root",
+      });
+    }
+  },
+});

@@ -1,0 +1,119 @@
+import type { Dockerfile } from "../dockerfile/model.js";
+import type { Container, Workload } from "../manifest/workload.js";
+import type { Pair } from "../pairing/pair.js";
+import type { KubeVersion } from "../kube/version.js";
+import { lineColumn, type Pos } from "../source/source-file.js";
+import type { Analyzer, Report } from "./define.js";
+import type { Finding, Severity, WorkloadRef } from "./finding.js";
+import type { RuleSetting } from "../config/config.js";
+
+export interface AnalysisInput {
+  workloads: Workload[];
+  dockerfiles: Dockerfile[];
+  pairs: Pair[];
+  kube: KubeVersion;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  /** findings dropped by an inline suppression */
+  suppressed: number;
+}
+
+export function workloadRef(w: Workload): WorkloadRef {
+  return { kind: w.kind, name: w.name, namespace: w.namespace };
+}
+
+/**
+ * Run every enabled analyzer over the scopes it declares. Configuration (enable,
+ * severity) and inline suppressions are applied here, once: analyzers never see them.
+ */
+export function analyze(input: AnalysisInput, analyzers: readonly Analyzer[], rules: Map<string, RuleSetting>): AnalysisResult {
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  let suppressed = 0;
+  const enabled = analyzers.filter((a) => rules.get(a.id)?.enabled !== false);
+  const byScope = <S extends Analyzer["scope"]>(s: S) => enabled.filter((a): a is Extract<Analyzer, { scope: S }> => a.scope === s);
+
+  const emit = (
+    analyzer: Analyzer,
+    r: Report,
+    fallback: Pos,
+    ctx: { workload?: Workload; container?: Container; dockerfile?: Dockerfile },
+  ) => {
+    const at = r.at ?? fallback;
+    const { line, column } = lineColumn(at);
+    const severity: Severity = rules.get(analyzer.id)?.severity ?? r.severity ?? analyzer.severity;
+    const finding: Finding = {
+      ruleId: analyzer.id,
+      severity,
+      message: r.message,
+      file: at.file.path,
+      line,
+      column,
+      workload: ctx.workload ? workloadRef(ctx.workload) : null,
+      container: ctx.container?.name ?? null,
+      dockerfile: ctx.dockerfile?.file.path ?? null,
+    };
+    if (r.why) finding.why = r.why;
+    if (r.fix) finding.fix = r.fix;
+    if (r.related?.length) {
+      finding.related = r.related.map((rel) => ({ file: rel.at.file.path, ...lineColumn(rel.at), message: rel.message }));
+    }
+    if (isSuppressed(finding, ctx)) {
+      suppressed++;
+      return;
+    }
+    // one finding per rule, place and container: a pod-level field shared by containers is still reported per container
+    const key = `${finding.ruleId}\0${finding.file}\0${line}\0${column}\0${finding.container}\0${finding.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    findings.push(finding);
+  };
+
+  const dockerfileAnalyzers = byScope("dockerfile");
+  for (const dockerfile of input.dockerfiles) {
+    const fallback: Pos = dockerfile.final?.node ?? { file: dockerfile.file, offset: 0 };
+    for (const a of dockerfileAnalyzers) {
+      a.check({ dockerfile, kube: input.kube, report: (r) => emit(a, r, fallback, { dockerfile }) });
+    }
+  }
+  const workloadAnalyzers = byScope("workload");
+  const containerAnalyzers = byScope("container");
+  for (const workload of input.workloads) {
+    for (const a of workloadAnalyzers) {
+      a.check({ workload, kube: input.kube, report: (r) => emit(a, r, workload.node, { workload }) });
+    }
+    for (const container of workload.containers) {
+      for (const a of containerAnalyzers) {
+        a.check({ workload, container, kube: input.kube, report: (r) => emit(a, r, container.node, { workload, container }) });
+      }
+    }
+  }
+  const pairAnalyzers = byScope("pair");
+  for (const pair of input.pairs) {
+    for (const { workload, container } of pair.targets) {
+      for (const a of pairAnalyzers) {
+        a.check({
+          pair,
+          dockerfile: pair.dockerfile,
+          workload,
+          container,
+          kube: input.kube,
+          report: (r) => emit(a, r, container.node, { workload, container, dockerfile: pair.dockerfile }),
+        });
+      }
+    }
+  }
+  return { findings, suppressed };
+}
+
+function isSuppressed(f: Finding, ctx: { workload?: Workload; dockerfile?: Dockerfile }): boolean {
+  const ids = ctx.workload?.ignoredRules;
+  if (ids && (ids.includes(f.ruleId) || ids.includes("all"))) return true;
+  if (ctx.dockerfile && f.file === ctx.dockerfile.file.path) {
+    const dIds = ctx.dockerfile.suppressions.get(f.line);
+    if (dIds && (dIds.includes(f.ruleId) || dIds.includes("all"))) return true;
+  }
+  return false;
+}

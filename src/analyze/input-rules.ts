@@ -1,0 +1,30 @@
+import type { Severity } from "./finding.js";
+
+/** Rules raised while reading input rather than by an analyzer; listed by `shipshape rules`. */
+export interface InputRule {
+  id: string;
+  severity: Severity;
+  summary: string;
+  scope: "input";
+}
+
+export const INPUT_RULES = {
+  parseError: {
+    id: "input/parse-error",
+    severity: "error",
+    summary: "A manifest or Dockerfile that does not parse (the rest of the scan goes on)",
+    scope: "input",
+  },
+  templateSkipped: {
+    id: "input/template-skipped",
+    severity: "note",
+    summary: "Helm or other Go-template text is skipped; render it and pipe it in",
+    scope: "input",
+  },
+  fileTooLarge: {
+    id: "input/file-too-large",
+    severity: "note",
+    summary: "A file over the size limit is skipped",
+    scope: "input",
+  },
+} as const satisfies Record<string, InputRule>;

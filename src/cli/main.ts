@@ -1,0 +1,37 @@
+import { Command, CommanderError } from "commander";
+import { UsageError } from "./errors.js";
+import { TOOL } from "../tool.js";
+import { register as registerScan } from "./scan.js";
+import { register as registerRules } from "./rules.js";
+
+/** Run the CLI; resolves to the exit code (0 clean, 1 findings at --fail-on, 2 could not do the job). */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes("--debug");
+  const program = new Command()
+    .name("shipshape")
+    .description("Make Kubernetes workloads hardened and still working")
+    .version(TOOL.version)
+    .option("--debug", "print stack traces of internal errors")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerScan(program);
+  registerRules(program);
+  try {
+    await program.parseAsync(argv);
+    const sub = program.commands.find((c) => c.getOptionValue("exitCode") !== undefined);
+    return (sub?.getOptionValue("exitCode") as number | undefined) ?? 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; parse errors are usage errors
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`shipshape: ${e.message}\n`);
+      return 2;
+    }
+    const err = e as Error;
+    process.stderr.write(`shipshape: internal error: ${err?.message ?? String(e)}${debug ? "" : " (run with --debug for details)"}\n`);
+    if (debug && err?.stack) process.stderr.write(err.stack + "\n");
+    return 2;
+  }
+}

@@ -1,0 +1,44 @@
+import { writeFile, rename } from "node:fs/promises";
+import path from "node:path";
+import { UsageError } from "./errors.js";
+import { severityRank, type Finding, type Severity } from "../analyze/finding.js";
+
+export type FailOn = Severity | "none";
+
+export function parseFailOn(v: string): FailOn {
+  if (v === "error" || v === "warning" || v === "note" || v === "none") return v;
+  throw new UsageError(`--fail-on: expected error, warning, note or none, got '${v}'`);
+}
+
+export function parseFormat<F extends string>(v: string, allowed: readonly F[]): F {
+  if ((allowed as readonly string[]).includes(v)) return v as F;
+  throw new UsageError(`--format: expected ${allowed.join(", ")}, got '${v}'`);
+}
+
+/** Exit code 1 when a finding is at or above the --fail-on severity, else 0. */
+export function exitCodeFor(findings: readonly Finding[], failOn: FailOn): 0 | 1 {
+  if (failOn === "none") return 0;
+  const min = severityRank(failOn);
+  return findings.some((f) => severityRank(f.severity) >= min) ? 1 : 0;
+}
+
+/** Write the report to --output (atomically, so a reader never sees half a file) or stdout. */
+export async function emit(text: string, output: string | undefined): Promise<void> {
+  if (!output) {
+    await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+    return;
+  }
+  const tmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, output);
+  } catch (e) {
+    throw new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+export async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

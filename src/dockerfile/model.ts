@@ -1,0 +1,113 @@
+import type { Located, Pos, SourceFile } from "../source/source-file.js";
+
+/** How a USER's uid/gid was resolved, so messages can say how sure they are. */
+export type UserResolution =
+  | "numeric" // USER 1000 or 1000:1000
+  | "substitution" // USER $APP_UID after ARG/ENV substitution
+  | "created-in-stage" // name created by useradd/adduser/groupadd/addgroup in the stage chain
+  | "well-known" // root, nobody, … with their conventional ids
+  | "unresolved"; // a name with no creation we can see: ask `probe`
+
+export interface DockerUser {
+  /** USER as written */
+  raw: string;
+  node: Pos;
+  /** the user part after substitution (name or number) */
+  user: string;
+  /** the group part after substitution, when given */
+  group?: string;
+  uid?: number;
+  gid?: number;
+  resolvedBy: UserResolution;
+  /** one line saying how, e.g. "useradd -u 10001 app at line 7" */
+  detail: string;
+}
+
+export interface ExposedPort {
+  port: number;
+  protocol: "tcp" | "udp" | "sctp";
+}
+
+export interface FileCapability {
+  /** capability names as written, upper-cased, without CAP_ prefix */
+  capabilities: string[];
+  path: string;
+  /** raw setcap argument, e.g. "cap_net_bind_service=+ep" */
+  spec: string;
+}
+
+export interface SetuidBinary {
+  path: string;
+  /** "setuid" (u+s, 4xxx) or "setgid" (g+s, 2xxx) */
+  bit: "setuid" | "setgid";
+}
+
+export interface CreatedUser {
+  name: string;
+  uid?: number;
+  gid?: number;
+  /** primary group name when given (useradd -g, adduser -G / --ingroup) */
+  group?: string;
+  node: Pos;
+}
+
+export interface CreatedGroup {
+  name: string;
+  gid?: number;
+  node: Pos;
+}
+
+export interface Stage {
+  index: number;
+  /** FROM … AS name */
+  name?: string;
+  /** base image after ARG substitution, as written otherwise */
+  baseImage: Located<string>;
+  /** the earlier stage this one builds FROM, when the base names one */
+  parent?: Stage;
+  node: Pos;
+  /** the last USER in this stage (not inherited) */
+  user?: DockerUser;
+  expose: Located<ExposedPort>[];
+  volumes: Located<string>[];
+  healthcheck?: Located<{ test: string[] | "NONE"; raw: string }>;
+  setcap: Located<FileCapability>[];
+  setuid: Located<SetuidBinary>[];
+  createdUsers: CreatedUser[];
+  createdGroups: CreatedGroup[];
+  /** ENTRYPOINT and CMD as written (exec form split, shell form as one string) */
+  entrypoint?: Located<string[]>;
+  cmd?: Located<string[]>;
+  workdir?: Located<string>;
+  /** `COPY --chown=` / `ADD --chown=` owners and `chown` targets in RUN, for uid mismatch checks */
+  chowns: Located<{ owner: string; paths: string[] }>[];
+  /** every instruction keyword with its position, for suppressions and generic checks */
+  instructions: Located<{ keyword: string; args: string }>[];
+}
+
+export interface Dockerfile {
+  file: SourceFile;
+  stages: Stage[];
+  /** the stage that is built: the last one, or `target` when asked */
+  final: Stage | undefined;
+  /**
+   * The user the final image runs as: the last USER in the final stage's chain
+   * (inherited through `FROM <stage>`), or undefined when no stage sets one (root,
+   * unless the base image sets a user we cannot see).
+   */
+  effectiveUser: DockerUser | undefined;
+  /** problems found while reading: unknown instruction, missing FROM … */
+  problems: Located<string>[];
+  /**
+   * `# shipshape:ignore id[,id]` comments: 1-based line of the instruction they stand
+   * above (continuation lines of that instruction count too) → rule ids.
+   */
+  suppressions: Map<number, string[]>;
+}
+
+export interface DockerfileOptions {
+  /** --build-arg style overrides (config `buildArgs`) */
+  buildArgs?: Record<string, string>;
+  /** build target stage name */
+  target?: string;
+}

@@ -1,0 +1,49 @@
+import type { ScanResult } from "../scan/pipeline.js";
+import type { PairingResult } from "../pairing/pair-images.js";
+import { formatKubeVersion } from "../kube/version.js";
+import { lineColumn } from "../source/source-file.js";
+import { summarize } from "./summary.js";
+import { TOOL } from "../tool.js";
+
+export function pairsJson(pairing: PairingResult) {
+  return {
+    pairs: pairing.pairs.map((p) => ({
+      dockerfile: p.dockerfile.file.path,
+      stage: p.stage,
+      image: p.image,
+      workloads: p.targets.map(({ workload, container }) => ({
+        file: workload.file.path,
+        kind: workload.kind,
+        name: workload.name,
+        namespace: workload.namespace,
+        container: container.name,
+      })),
+      evidence: p.evidence,
+      confidence: p.confidence,
+    })),
+    unpairedDockerfiles: pairing.unpairedDockerfiles,
+    unpairedContainers: pairing.unpairedContainers,
+  };
+}
+
+/** The `scan --format json` object of contract.md. */
+export function scanJson(result: ScanResult) {
+  return {
+    tool: TOOL,
+    kubeVersion: formatKubeVersion(result.kube),
+    findings: result.findings,
+    workloads: result.workloads.map(({ workload, pss }) => ({
+      file: workload.file.path,
+      line: lineColumn(workload.node).line,
+      kind: workload.kind,
+      name: workload.name,
+      namespace: workload.namespace,
+      containers: workload.containers.map((c) => ({ name: c.name, image: c.image?.value ?? null, type: c.kind })),
+      pss,
+    })),
+    pairs: pairsJson(result.pairing).pairs,
+    unpairedDockerfiles: result.pairing.unpairedDockerfiles,
+    unpairedContainers: result.pairing.unpairedContainers,
+    summary: summarize(result.findings, result.filesScanned, result.suppressed),
+  };
+}

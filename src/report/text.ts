@@ -1,0 +1,48 @@
+import type { Finding, Severity } from "../analyze/finding.js";
+import type { ScanResult } from "../scan/pipeline.js";
+import { summarize } from "./summary.js";
+import type { Colors } from "./colors.js";
+import { formatKubeVersion } from "../kube/version.js";
+
+function severityLabel(s: Severity, c: Colors): string {
+  const label = s.padEnd(7);
+  return s === "error" ? c.red(label) : s === "warning" ? c.yellow(label) : c.blue(label);
+}
+
+/** Findings grouped by file, then by workload, each with file:line:col, for people. */
+export function textReport(result: ScanResult, c: Colors): string {
+  const out: string[] = [];
+  const byFile = new Map<string, Finding[]>();
+  for (const f of result.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  for (const [file, findings] of byFile) {
+    out.push(c.bold(c.underline(file)));
+    const groups = new Map<string, Finding[]>();
+    for (const f of findings) {
+      const key = f.workload ? `${f.workload.kind} ${f.workload.namespace}/${f.workload.name}` : "";
+      groups.set(key, [...(groups.get(key) ?? []), f]);
+    }
+    for (const [workload, list] of groups) {
+      if (workload) out.push(`  ${c.cyan(workload)}`);
+      for (const f of list) {
+        const where = c.dim(`${f.file}:${f.line}:${f.column}`);
+        const who = f.container ? c.dim(` [${f.container}]`) : "";
+        out.push(`    ${where}  ${severityLabel(f.severity, c)} ${f.message}${who}  ${c.dim(f.ruleId)}`);
+        if (f.why) out.push(`      ${c.dim("why:")} ${f.why}`);
+        for (const r of f.related ?? []) out.push(`      ${c.dim("see:")} ${r.file}:${r.line}:${r.column} ${r.message}`);
+      }
+    }
+    out.push("");
+  }
+  const s = summarize(result.findings, result.filesScanned, result.suppressed);
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
+  const levels = result.workloads.length
+    ? ` · PSS: ${["restricted", "baseline", "privileged"]
+        .map((l) => `${result.workloads.filter((w) => w.pss.level === l).length} ${l}`)
+        .join(", ")}`
+    : "";
+  const line = `${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}, ${plural(s.notes, "note")} in ${plural(s.files, "file")}${
+    s.suppressed ? ` (${s.suppressed} suppressed)` : ""
+  } · ${plural(result.workloads.length, "workload")}, ${plural(result.pairing.pairs.length, "pair")} · Kubernetes ${formatKubeVersion(result.kube)}${levels}`;
+  out.push(s.errors ? c.red(line) : s.warnings ? c.yellow(line) : c.green(line));
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,55 @@
+/** A file's text with lazily computed line starts, so positions can travel as offsets. */
+export class SourceFile {
+  private lineStarts: number[] | undefined;
+
+  /** @param path relative to the scanned root, '/' separators */
+  constructor(
+    readonly path: string,
+    readonly text: string,
+  ) {}
+
+  /** 1-based line and column of a character offset. */
+  position(offset: number): { line: number; column: number } {
+    const starts = (this.lineStarts ??= computeLineStarts(this.text));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  }
+
+  /** The offset of the first character of a 1-based line. */
+  lineOffset(line: number): number {
+    const starts = (this.lineStarts ??= computeLineStarts(this.text));
+    return starts[Math.min(Math.max(line - 1, 0), starts.length - 1)]!;
+  }
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  let i = text.indexOf("\n");
+  while (i !== -1) {
+    starts.push(i + 1);
+    i = text.indexOf("\n", i + 1);
+  }
+  return starts;
+}
+
+/** A place in a source file. */
+export interface Pos {
+  file: SourceFile;
+  offset: number;
+}
+
+/** A value with the place it was written. */
+export interface Located<T> {
+  value: T;
+  node: Pos;
+}
+
+export function lineColumn(pos: Pos): { line: number; column: number } {
+  return pos.file.position(pos.offset);
+}

@@ -1,0 +1,105 @@
+import { readFile, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import fg from "fast-glob";
+import ignore, { type Ignore } from "ignore";
+import { rolesOf, type FileRole } from "./roles.js";
+
+export interface DiscoveredFile {
+  /** relative to the root, '/' separators */
+  rel: string;
+  abs: string;
+  roles: FileRole[];
+}
+
+export interface Workspace {
+  root: string;
+  files: DiscoveredFile[];
+}
+
+const ALWAYS_SKIPPED = ["**/node_modules/**", "**/.git/**", "**/vendor/**"];
+
+export interface DiscoverOptions {
+  /** gitignore-style patterns from the configuration */
+  ignore?: string[];
+}
+
+/**
+ * Find the files shipshape reads under `root` (or the explicit files given). Respects
+ * .gitignore files at any depth, never follows a symlinked directory (no loops, no
+ * escape), and keeps a symlinked file only when its target stays inside the root.
+ */
+export async function discover(root: string, explicit: string[] | undefined, options: DiscoverOptions = {}): Promise<Workspace> {
+  const absRoot = path.resolve(root);
+  if (explicit) {
+    return {
+      root: absRoot,
+      files: explicit.map((abs) => {
+        const rel = toRel(absRoot, abs);
+        // a file named on the command line is read even when its name is unusual
+        const roles = rolesOf(rel);
+        return { rel, abs, roles: roles.length ? roles : ["manifest"] };
+      }),
+    };
+  }
+  const entries = await fg("**/*", {
+    cwd: absRoot,
+    dot: true,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    ignore: ALWAYS_SKIPPED,
+    objectMode: true,
+    suppressErrors: true,
+  });
+  const ig = await gitignores(absRoot, entries.map((e) => e.path));
+  if (options.ignore?.length) ig.add(options.ignore);
+  const files: DiscoveredFile[] = [];
+  for (const entry of entries) {
+    const rel = entry.path;
+    const roles = rolesOf(rel);
+    if (roles.length === 0 || ig.ignores(rel)) continue;
+    const abs = path.join(absRoot, rel);
+    if (entry.dirent.isSymbolicLink() && !(await targetInside(absRoot, abs))) continue;
+    files.push({ rel, abs, roles });
+  }
+  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { root: absRoot, files };
+}
+
+/** One matcher for every .gitignore, each pattern re-rooted at its own folder. */
+async function gitignores(root: string, paths: string[]): Promise<Ignore> {
+  const ig = ignore();
+  const found = paths.filter((p) => p === ".gitignore" || p.endsWith("/.gitignore"));
+  for (const p of found) {
+    const dir = p.slice(0, -".gitignore".length);
+    const text = await readFile(path.join(root, p), "utf8").catch(() => "");
+    for (const raw of text.split(/\r?\n/)) {
+      const line = raw.trim();
+      if (!line || line.startsWith("#")) continue;
+      const negated = line.startsWith("!");
+      let pat = negated ? line.slice(1) : line;
+      if (dir) {
+        // a pattern with a slash (other than trailing) is anchored to its folder
+        const anchored = pat.replace(/\/$/, "").includes("/");
+        pat = anchored ? dir + pat.replace(/^\//, "") : `${dir}**/${pat}`;
+      }
+      ig.add(negated ? `!${pat}` : pat);
+    }
+  }
+  return ig;
+}
+
+async function targetInside(root: string, abs: string): Promise<boolean> {
+  try {
+    const real = await realpath(abs);
+    const realRoot = await realpath(root);
+    const st = await stat(real);
+    return st.isFile() && (real === realRoot || real.startsWith(realRoot + path.sep));
+  } catch {
+    return false;
+  }
+}
+
+export function toRel(root: string, abs: string): string {
+  const rel = path.relative(root, abs);
+  return (rel === "" ? path.basename(abs) : rel).split(path.sep).join("/");
+}
