@@ -56,6 +56,40 @@ export interface YamlLoadResult {
 /** Parse every document of a YAML (or JSON) file, keeping offsets of collections, keys and items. */
 export function loadYaml(file: SourceFile): YamlLoadResult {
   const positions = new YamlPositions(file);
+  const docs: YamlDoc[] = [];
+  const error = parseInto(file.text, file, positions, docs);
+  if (!error) return { docs };
+  // js-yaml gives nothing when one document is broken: parse the documents one by one so
+  // the good ones are still checked. Blanking the text around a document keeps offsets.
+  docs.length = 0;
+  let firstError: YamlLoadResult["error"];
+  for (const [start, end] of documentRanges(file.text)) {
+    const blanked = file.text.slice(0, start).replace(/[^\n]/g, " ") + file.text.slice(start, end);
+    const before = docs.length;
+    const err = parseInto(blanked, file, positions, docs);
+    if (err) {
+      docs.length = before;
+      firstError ??= err;
+    }
+  }
+  docs.forEach((d, i) => (d.index = i));
+  return { docs, error: firstError ?? error };
+}
+
+/** [start, end) of each document between `---` separator lines. */
+function documentRanges(text: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  const sep = /^---(?=\s|$)/gm;
+  let start = 0;
+  for (let m = sep.exec(text); m; m = sep.exec(text)) {
+    if (m.index > start || start === 0) ranges.push([start, m.index]);
+    start = m.index;
+  }
+  ranges.push([start, text.length]);
+  return ranges.filter(([s, e]) => e > s);
+}
+
+function parseInto(text: string, file: SourceFile, positions: YamlPositions, docs: YamlDoc[]): YamlLoadResult["error"] {
   // The listener sees 'open' at the start of every node and 'close' with its result.
   // Keys and items open exactly where they are written, so a collection's children
   // give the offsets we need; a collection itself starts at its first child.
@@ -81,24 +115,20 @@ export function loadYaml(file: SourceFile): YamlLoadResult {
     const parent = stack[stack.length - 1];
     if (Array.isArray(parent)) parent.push({ start, result });
   };
-  const docs: YamlDoc[] = [];
   try {
-    let index = 0;
+    let index = docs.length;
     jsyaml.loadAll(
-      file.text,
+      text,
       (value) => {
         docs.push({ value, index: index++, positions });
       },
       { listener: listener as never, filename: file.path, json: true },
     );
-    return { docs };
+    return undefined;
   } catch (err) {
     if (err instanceof jsyaml.YAMLException) {
       const mark = err.mark as { line?: number; column?: number } | undefined;
-      return {
-        docs,
-        error: { message: err.reason || err.message, line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 },
-      };
+      return { message: err.reason || err.message, line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 };
     }
     throw err;
   }
