@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import Ajv from "ajv-draft-04";
+import { sarifReport } from "../../src/report/sarif.js";
+import type { Finding } from "../../src/analyze/finding.js";
+import { allRules } from "../../src/analyze/registry.js";
+
+const require = createRequire(import.meta.url);
+const schema = JSON.parse(readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
+
+/** Validate against the official SARIF 2.1.0 schema. */
+export function validateSarif(doc: unknown): string[] {
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  const validate = ajv.compile(schema);
+  return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+const finding = (over: Partial<Finding> = {}): Finding => ({
+  ruleId: "capabilities/not-dropped",
+  severity: "error",
+  message: "container 'web' keeps the runtime's default capabilities",
+  file: "k8s/web app.yaml",
+  line: 17,
+  column: 9,
+  workload: { kind: "Deployment", name: "web", namespace: "default" },
+  container: "web",
+  dockerfile: null,
+  ...over,
+});
+
+describe("SARIF", () => {
+  it("is valid SARIF 2.1.0 with rule metadata, help URIs and relative %SRCROOT% locations", () => {
+    const rules = allRules();
+    const doc = sarifReport(
+      [finding(), finding({ ruleId: "user/dockerfile-root", severity: "warning", file: "web/Dockerfile", line: 1, column: 1, related: [{ file: "k8s/a.yaml", line: 3, column: 5, message: "deployed here" }] })],
+      rules,
+      "/repo",
+    );
+    expect(validateSarif(doc)).toEqual([]);
+    const run = doc.runs[0]!;
+    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(rules.map((r) => r.id));
+    expect(run.tool.driver.rules.every((r) => r.helpUri.endsWith(`docs/rules/${r.id}.md`))).toBe(true);
+    expect(run.originalUriBaseIds["%SRCROOT%"].uri).toBe("file:///repo/");
+    const loc = (run.results[0] as { locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number } } }> }).locations[0]!.physicalLocation;
+    expect(loc.artifactLocation).toEqual({ uri: "k8s/web%20app.yaml", uriBaseId: "%SRCROOT%" });
+    expect(loc.region.startLine).toBe(17);
+    expect(run.results[1]).toMatchObject({ level: "warning", ruleIndex: rules.findIndex((r) => r.id === "user/dockerfile-root") });
+  });
+
+  it("catches an invalid document (the validator is not vacuous)", () => {
+    const doc = sarifReport([finding()], allRules(), "/repo") as unknown as { runs: Array<{ results: Array<{ level: string }> }> };
+    doc.runs[0]!.results[0]!.level = "fatal";
+    expect(validateSarif(doc).length).toBeGreaterThan(0);
+  });
+});
