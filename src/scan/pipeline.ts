@@ -60,7 +60,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const inputFinding = (rule: (typeof INPUT_RULES)[keyof typeof INPUT_RULES], file: string, line: number, message: string, column = 1) =>
     inputFindings.push({ ruleId: rule.id, severity: rule.severity, message, file, line, column, workload: null, container: null, dockerfile: null });
 
-  const sources = await readAll(workspace.files, (f, outcome) => {
+  const sources = readAll(workspace.files, (f, outcome) => {
     if (outcome.reason === "too-large")
       inputFinding(INPUT_RULES.fileTooLarge, f.rel, 1, `skipped: ${(outcome.bytes / 1048576).toFixed(1)} MiB is over the ${MAX_FILE_BYTES / 1048576} MiB limit`);
     else inputFinding(INPUT_RULES.parseError, f.rel, outcome.line, `cannot read ${f.rel}: ${outcome.message}`);
@@ -171,22 +171,15 @@ async function resolveInputs(paths: string[]): Promise<{ root: string; explicit?
   return { root, explicit, readStdin };
 }
 
-async function readAll(
+function readAll(
   files: DiscoveredFile[],
-  onSkip: (f: DiscoveredFile, outcome: Exclude<Awaited<ReturnType<typeof readSource>>, { ok: true }>) => void,
-): Promise<Array<{ entry: DiscoveredFile; file: SourceFile }>> {
-  const out: Array<{ entry: DiscoveredFile; file: SourceFile } | undefined> = new Array(files.length);
-  let next = 0;
-  // bounded parallel reads: enough to hide I/O latency without exhausting file handles
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      const f = files[i]!;
-      const outcome = await readSource(f.abs, f.rel);
-      if (outcome.ok) out[i] = { entry: f, file: outcome.file };
-      else onSkip(f, outcome);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(64, files.length) }, worker));
-  return out.filter((x): x is { entry: DiscoveredFile; file: SourceFile } => x !== undefined);
+  onSkip: (f: DiscoveredFile, outcome: Exclude<ReturnType<typeof readSource>, { ok: true }>) => void,
+): Array<{ entry: DiscoveredFile; file: SourceFile }> {
+  const out: Array<{ entry: DiscoveredFile; file: SourceFile }> = [];
+  for (const f of files) {
+    const outcome = readSource(f.abs, f.rel);
+    if (outcome.ok) out.push({ entry: f, file: outcome.file });
+    else onSkip(f, outcome);
+  }
+  return out;
 }
