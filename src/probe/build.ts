@@ -1,0 +1,136 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import ignore from "ignore";
+import tar from "tar-fs";
+import { UsageError } from "../cli/errors.js";
+import { EngineSession, shortMessage } from "./engine.js";
+
+export interface BuildOptions {
+  /** Build target stage. */
+  target?: string;
+  buildArgs?: Record<string, string>;
+  /** Called with each step line of the build, for progress. */
+  onStep?: (line: string) => void;
+}
+
+export interface ProbeImage {
+  /** What the user named: the image reference or the Dockerfile path. */
+  ref: string;
+  imageId: string;
+  /** True when the probe built it (and will remove it). */
+  built: boolean;
+}
+
+/** TARGET is a Dockerfile, a directory holding one, or else an image reference. */
+export async function resolveTarget(
+  session: EngineSession,
+  target: string,
+  options: BuildOptions,
+): Promise<ProbeImage> {
+  if (existsSync(target)) {
+    const stat = statSync(target);
+    const dockerfile = stat.isDirectory() ? path.join(target, "Dockerfile") : target;
+    if (!existsSync(dockerfile)) throw new UsageError(`no Dockerfile in ${target}`);
+    return buildImage(session, dockerfile, options);
+  }
+  return findImage(session, target);
+}
+
+async function findImage(session: EngineSession, ref: string): Promise<ProbeImage> {
+  const existing = await session.docker
+    .getImage(ref)
+    .inspect()
+    .catch(() => undefined);
+  if (existing) return { ref, imageId: existing.Id, built: false };
+  // Not local: one pull attempt. A pulled image is a cache entry, not something the probe made.
+  try {
+    const stream = await session.docker.pull(ref);
+    await new Promise<void>((resolve, reject) =>
+      session.docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
+        const failed = out?.find((o) => o.error);
+        if (err || failed) reject(err ?? new Error(failed!.error));
+        else resolve();
+      }),
+    );
+    const pulled = await session.docker.getImage(ref).inspect();
+    return { ref, imageId: pulled.Id, built: false };
+  } catch (err) {
+    throw new UsageError(`no such image: ${ref} (not in the engine, and pulling failed: ${shortMessage(err)})`);
+  }
+}
+
+async function buildImage(session: EngineSession, dockerfile: string, options: BuildOptions): Promise<ProbeImage> {
+  const contextDir = path.dirname(path.resolve(dockerfile));
+  const dockerfileInContext = path.relative(contextDir, path.resolve(dockerfile)).split(path.sep).join("/");
+  const context = tar.pack(contextDir, { ignore: dockerignoreFilter(contextDir, dockerfileInContext) });
+  const tag = `shipshape-probe/${session.runId}:build`;
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await session.docker.buildImage(context as unknown as NodeJS.ReadableStream, {
+      t: tag,
+      dockerfile: dockerfileInContext,
+      target: options.target,
+      buildargs: options.buildArgs,
+      labels: session.labels,
+      rm: true,
+      forcerm: true,
+    });
+  } catch (err) {
+    throw new UsageError(`build of ${dockerfile} failed: ${shortMessage(err)}`);
+  }
+  let imageId: string | undefined;
+  let failure: string | undefined;
+  await new Promise<void>((resolve, reject) =>
+    session.docker.modem.followProgress(
+      stream,
+      (err: Error | null) => (err ? reject(err) : resolve()),
+      (event: { stream?: string; error?: string; aux?: { ID?: string } }) => {
+        if (event.error) failure = event.error;
+        if (event.aux?.ID) imageId = event.aux.ID;
+        const line = event.stream?.trim();
+        if (line?.startsWith("Step ")) options.onStep?.(line);
+      },
+    ),
+  ).catch((err: unknown) => {
+    failure ??= shortMessage(err);
+  });
+  if (!imageId) {
+    // The classic builder reports the ID in aux; fall back to the tag when it does not.
+    imageId = await session.docker
+      .getImage(tag)
+      .inspect()
+      .then((i) => i.Id)
+      .catch(() => undefined);
+  }
+  if (imageId) session.track("image", imageId);
+  if (failure || !imageId) {
+    throw new UsageError(`build of ${dockerfile} failed: ${(failure ?? "no image produced").trim()}`);
+  }
+  return { ref: dockerfile, imageId, built: true };
+}
+
+/** Files excluded by .dockerignore never reach the engine; the Dockerfile itself always does. */
+function dockerignoreFilter(contextDir: string, dockerfile: string): (name: string) => boolean {
+  const file = path.join(contextDir, ".dockerignore");
+  if (!existsSync(file)) return () => false;
+  const rules = ignore().add(
+    readFileSync(file, "utf8")
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#"))
+      .map((l) => l.replace(/^\/+/, "")),
+  );
+  return (name: string) => {
+    const rel = path.relative(contextDir, name).split(path.sep).join("/");
+    if (!rel || rel === dockerfile || rel === ".dockerignore") return false;
+    return rules.ignores(rel) || (statSafe(name)?.isDirectory() === true && rules.ignores(rel + "/"));
+  };
+}
+
+function statSafe(p: string) {
+  try {
+    return statSync(p);
+  } catch {
+    return undefined;
+  }
+}

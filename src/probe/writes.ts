@@ -1,0 +1,124 @@
+import path from "node:path";
+import { type ImageFile, normalizePath, resolveInImage } from "./inspect.js";
+
+export interface ChangedPath {
+  path: string;
+  kind: "added" | "changed" | "deleted";
+}
+
+/** Where an emptyDir goes, and what it would hide. */
+export interface WriteMount {
+  path: string;
+  /** emptyDir mode: world-writable so any uid (and fsGroup) can write, like the kubelet's 0777. */
+  mode: "0777";
+  /** Why this mount exists. */
+  reason: "written" | "image-volume" | "read-only-error";
+  /** Image files under the mount point that the workload did not write: an emptyDir hides them. */
+  hides: string[];
+}
+
+export interface WritePlan {
+  /** Directories written, smallest covering set (what the contract calls `writes`). */
+  writes: string[];
+  mounts: WriteMount[];
+  /** Written paths that cannot get a mount without hiding what the image needs (`/`, `/etc` …). */
+  unmountable: Array<{ path: string; reason: string }>;
+}
+
+/** Paths the runtime (or the kubelet) manages itself: writes there are not the workload's. */
+const RUNTIME_MANAGED = [
+  "/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/etc/mtab", "/.dockerenv",
+  "/dev", "/proc", "/sys", "/run/secrets", "/var/run/secrets", "/dev/termination-log",
+]; // prettier-ignore
+
+/** An emptyDir here would hide the system or the application itself. */
+const NEVER_MOUNT = new Set([
+  "/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/var", "/opt",
+  "/home", "/srv", "/usr/local", "/usr/bin", "/usr/lib", "/usr/share", "/var/lib",
+]); // prettier-ignore
+
+/**
+ * From the baseline's filesystem changes to the fewest emptyDir mounts that make those
+ * writes possible under a read-only root, never mounting where image content would be hidden
+ * unless the write itself is there (then `hides` says what is lost, and the verification
+ * trial decides).
+ */
+export function planWrites(input: {
+  changes: ChangedPath[];
+  files: Map<string, ImageFile>;
+  imageVolumes: string[];
+  volumeWrites: string[];
+  workingDir: string;
+  /** Paths named by "Read-only file system" errors in hardened trials. */
+  readOnlyErrors?: string[];
+}): WritePlan {
+  const { files } = input;
+  const seeds = new Set<string>();
+  const changed = new Set<string>();
+  for (const c of input.changes) {
+    const p = normalizePath(c.path);
+    if (isRuntimeManaged(p)) continue;
+    changed.add(p);
+  }
+  for (const p of changed) {
+    const isDir = files.get(p)?.kind === "directory";
+    const hasChangedChild = [...changed].some((q) => q.startsWith(p + "/"));
+    if (isDir && !hasChangedChild) seeds.add(p); // transient files came and went here
+    else if (!isDir || !hasChangedChild) seeds.add(parentOf(p));
+  }
+  for (const p of changed) {
+    // An added entry needs its parent writable; a changed directory with changed children is covered by them.
+    if (!files.has(p)) seeds.add(parentOf(p));
+  }
+  const readOnly = (input.readOnlyErrors ?? []).map(normalizePath).filter((p) => !isRuntimeManaged(p));
+  for (const p of readOnly) seeds.add(files.get(resolveInImage(files, p))?.kind === "directory" ? p : parentOf(p));
+
+  const resolved = new Set([...seeds].map((s) => resolveInImage(files, s)));
+  // Inside a VOLUME the emptyDir for the volume covers it.
+  const volumes = new Set(input.imageVolumes.map((v) => resolveInImage(files, v)));
+  const underVolume = (p: string) => [...volumes].some((v) => p === v || p.startsWith(v + "/"));
+  let points = [...resolved].filter((p) => !underVolume(p));
+  // Drop seeds covered by another seed.
+  points = points.filter((p) => !points.some((q) => q !== p && (q === "/" ? true : p.startsWith(q + "/"))));
+
+  const unmountable: WritePlan["unmountable"] = [];
+  const mounts: WriteMount[] = [];
+  const workingDir = normalizePath(input.workingDir || "/");
+  for (const p of points.sort()) {
+    if (NEVER_MOUNT.has(p)) {
+      unmountable.push({ path: p, reason: `an emptyDir at ${p} would hide the image's files there; point the writes elsewhere (e.g. /tmp)` });
+      continue;
+    }
+    if (p === workingDir && imageContentUnder(files, p, changed).length > 0) {
+      unmountable.push({ path: p, reason: `${p} is the working directory and holds the application; write elsewhere or copy it into an emptyDir with an initContainer` });
+      continue;
+    }
+    const reason = readOnly.some((r) => r === p || parentOf(r) === p) && !resolved.has(p) ? "read-only-error" : "written";
+    mounts.push({ path: p, mode: "0777", reason, hides: imageContentUnder(files, p, changed) });
+  }
+  for (const v of [...volumes].sort()) {
+    mounts.push({ path: v, mode: "0777", reason: "image-volume", hides: imageContentUnder(files, v, changed) });
+  }
+  const writes = [...new Set([...points.filter((p) => !NEVER_MOUNT.has(p)), ...input.volumeWrites.map((v) => resolveInImage(files, v))])].sort();
+  return { writes, mounts, unmountable };
+}
+
+function isRuntimeManaged(p: string): boolean {
+  return RUNTIME_MANAGED.some((m) => p === m || p.startsWith(m + "/"));
+}
+
+function parentOf(p: string): string {
+  return normalizePath(path.posix.dirname(p));
+}
+
+/** Image files below `dir` that the workload did not itself write or delete. */
+function imageContentUnder(files: Map<string, ImageFile>, dir: string, changed: Set<string>): string[] {
+  const prefix = dir === "/" ? "/" : dir + "/";
+  const hidden: string[] = [];
+  for (const [p, f] of files) {
+    if (!p.startsWith(prefix) || f.kind === "directory" || changed.has(p)) continue;
+    hidden.push(p);
+    if (hidden.length >= 20) break;
+  }
+  return hidden.sort();
+}
