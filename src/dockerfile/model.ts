@@ -16,7 +16,9 @@ export interface DockerUser {
   user: string;
   /** the group part after substitution, when given */
   group?: string;
+  /** undefined exactly when resolvedBy is "unresolved" */
   uid?: number;
+  /** undefined when not statically known (e.g. numeric USER without group: /etc/passwd decides) */
   gid?: number;
   resolvedBy: UserResolution;
   /** one line saying how, e.g. "useradd -u 10001 app at line 7" */
@@ -42,6 +44,31 @@ export interface SetuidBinary {
   bit: "setuid" | "setgid";
 }
 
+/** A COPY or ADD: what lands where, with which owner (the entrypoint script, chowned dirs …). */
+export interface CopiedFiles {
+  keyword: "COPY" | "ADD";
+  /** sources as written after substitution; a heredoc source is "<<NAME" */
+  sources: string[];
+  dest: string;
+  /** --from=<stage or image> */
+  from?: string;
+  /** --chown= after substitution */
+  chown?: string;
+  /** --chmod= as written */
+  chmod?: string;
+}
+
+/**
+ * A tool that switches user at run time. su and sudo are setuid-root and fail under
+ * no_new_privs (allowPrivilegeEscalation: false); gosu, su-exec and setpriv must start as
+ * root and need CAP_SETUID/CAP_SETGID.
+ */
+export interface PrivilegeTool {
+  tool: "su" | "sudo" | "gosu" | "su-exec" | "setpriv";
+  /** run by ENTRYPOINT/CMD, by a RUN line, in a script written by a COPY heredoc, or installed by a package manager */
+  seenIn: "entrypoint" | "cmd" | "run" | "script" | "install";
+}
+
 export interface CreatedUser {
   name: string;
   uid?: number;
@@ -49,12 +76,20 @@ export interface CreatedUser {
   /** primary group name when given (useradd -g, adduser -G / --ingroup) */
   group?: string;
   node: Pos;
+  /** the command as written (words joined), for messages */
+  command?: string;
+  /** why `gid` is a tool default rather than written (e.g. useradd's same-name group) */
+  gidAssumed?: string;
+  /** home directory the command creates (owned by the user: matters for uid mismatch) */
+  home?: string;
 }
 
 export interface CreatedGroup {
   name: string;
   gid?: number;
   node: Pos;
+  /** the command as written (words joined), for messages */
+  command?: string;
 }
 
 export interface Stage {
@@ -70,12 +105,16 @@ export interface Stage {
   user?: DockerUser;
   expose: Located<ExposedPort>[];
   volumes: Located<string>[];
-  healthcheck?: Located<{ test: string[] | "NONE"; raw: string }>;
+  /**
+   * `test` is the command to run: the exec form as written, the shell form as
+   * [...SHELL, command] (["/bin/sh", "-c", "…"] by default), the shape of a Kubernetes exec probe.
+   */
+  healthcheck?: Located<{ test: string[] | "NONE"; raw: string; flags?: Record<string, string> }>;
   setcap: Located<FileCapability>[];
   setuid: Located<SetuidBinary>[];
   createdUsers: CreatedUser[];
   createdGroups: CreatedGroup[];
-  /** ENTRYPOINT and CMD as written (exec form split, shell form as one string) */
+  /** ENTRYPOINT and CMD: exec form split, shell form as [...SHELL, text] (default ["/bin/sh", "-c", text]) */
   entrypoint?: Located<string[]>;
   cmd?: Located<string[]>;
   workdir?: Located<string>;
@@ -83,6 +122,10 @@ export interface Stage {
   chowns: Located<{ owner: string; paths: string[] }>[];
   /** every instruction keyword with its position, for suppressions and generic checks */
   instructions: Located<{ keyword: string; args: string }>[];
+  /** COPY/ADD instructions of this stage (always set by parseDockerfile) */
+  copies?: Located<CopiedFiles>[];
+  /** su/sudo/gosu/su-exec/setpriv seen in this stage (always set by parseDockerfile) */
+  privilegeTools?: Located<PrivilegeTool>[];
 }
 
 export interface Dockerfile {
