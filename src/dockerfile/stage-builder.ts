@@ -55,7 +55,7 @@ export class StageBuilder {
       case "WORKDIR": {
         const path = substitute(text.text.trim(), this.scope.lookup, this.escape).text;
         this.workdir = posix.resolve(this.workdir, path);
-        this.stage.workdir = { value: this.workdir, node: this.at(text, 0) };
+        this.stage.workdir = { value: this.workdir, node: this.at(text, text.text.length - text.text.trimStart().length) };
         return undefined;
       }
       case "COPY":
