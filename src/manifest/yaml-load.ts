@@ -7,40 +7,61 @@ import type { Pos, SourceFile } from "../source/source-file.js";
  * listener records the offset of every collection, key and item. Files that `--write`
  * edits are re-opened with the Document API by propose.
  */
+/**
+ * What the loader's listener saw of a collection: its first child's offset and its
+ * children as a flat list `[offset, value, offset, value …]` — for a mapping the values
+ * alternate key and value. Kept as-is from the listener: no allocation at close time.
+ */
 interface NodeOffsets {
   start: number;
-  keys?: Map<string, number>;
-  items?: number[];
+  children: unknown[];
+  isMap: boolean;
 }
 
-export class YamlPositions {
-  private readonly offsets = new WeakMap<object, NodeOffsets>();
+/**
+ * Offsets ride on the parsed objects under a non-enumerable symbol: a WeakMap with
+ * millions of entries cost ~35% more in the benchmark, mostly in garbage collection.
+ */
+const OFFSETS: unique symbol = Symbol("shipshape.offsets");
+type WithOffsets = { [OFFSETS]?: NodeOffsets };
 
+export class YamlPositions {
   constructor(readonly file: SourceFile) {}
 
   /** @internal used by the loader */
   record(obj: object, offsets: NodeOffsets): void {
-    this.offsets.set(obj, offsets);
+    // a document's root closes twice (node, then document): the first has the children
+    if (!(OFFSETS in obj)) Object.defineProperty(obj, OFFSETS, { value: offsets });
   }
 
   /** Where a mapping or sequence starts (its first key or item). */
   of(obj: object): Pos | undefined {
-    const o = this.offsets.get(obj);
+    const o = (obj as WithOffsets)[OFFSETS];
     return o ? { file: this.file, offset: o.start } : undefined;
   }
 
   /** Where a key of a mapping is written. */
   key(obj: object, key: string): Pos | undefined {
-    const off = this.offsets.get(obj)?.keys?.get(key);
-    return off === undefined ? undefined : { file: this.file, offset: off };
+    const o = (obj as WithOffsets)[OFFSETS];
+    if (!o?.isMap) return undefined;
+    const c = o.children;
+    for (let i = 0; i < c.length; i += 4) if (c[i + 1] === key || String(c[i + 1]) === key) return { file: this.file, offset: c[i] as number };
+    return undefined;
   }
 
   /** Where an item of a sequence is written. */
   item(arr: readonly unknown[], index: number): Pos | undefined {
-    const off = this.offsets.get(arr)?.items?.[index];
-    return off === undefined ? undefined : { file: this.file, offset: off };
+    const o = (arr as WithOffsets)[OFFSETS];
+    const off = o && !o.isMap ? o.children[index * 2] : undefined;
+    return typeof off === "number" ? { file: this.file, offset: off } : undefined;
   }
 }
+
+/**
+ * YAML 1.2 core types plus merge keys. Kubernetes turns YAML into JSON, so timestamps
+ * stay strings there too; skipping their resolution also saves a regex per scalar.
+ */
+const KUBERNETES_SCHEMA = jsyaml.CORE_SCHEMA.extend([(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge]);
 
 export interface YamlDoc {
   value: unknown;
@@ -93,27 +114,20 @@ function parseInto(text: string, file: SourceFile, positions: YamlPositions, doc
   // The listener sees 'open' at the start of every node and 'close' with its result.
   // Keys and items open exactly where they are written, so a collection's children
   // give the offsets we need; a collection itself starts at its first child.
-  const stack: Array<number | Array<{ start: number; result: unknown }>> = [];
+  const stack: unknown[] = [];
   const listener = (event: "open" | "close", state: { position: number; result: unknown }) => {
     if (event === "open") {
       stack.push(state.position, []);
       return;
     }
-    const children = stack.pop() as Array<{ start: number; result: unknown }>;
+    const children = stack.pop() as unknown[];
     const start = stack.pop() as number;
     const result = state.result;
     if (result !== null && typeof result === "object") {
-      const first = children.length > 0 ? children[0]!.start : start;
-      if (Array.isArray(result)) {
-        positions.record(result, { start: first, items: children.map((c) => c.start) });
-      } else {
-        const keys = new Map<string, number>();
-        for (let i = 0; i + 1 < children.length; i += 2) keys.set(String(children[i]!.result), children[i]!.start);
-        positions.record(result, { start: first, keys });
-      }
+      positions.record(result, { start: children.length > 0 ? (children[0] as number) : start, children, isMap: !Array.isArray(result) });
     }
     const parent = stack[stack.length - 1];
-    if (Array.isArray(parent)) parent.push({ start, result });
+    if (parent !== undefined) (parent as unknown[]).push(start, result);
   };
   try {
     let index = docs.length;
@@ -122,7 +136,7 @@ function parseInto(text: string, file: SourceFile, positions: YamlPositions, doc
       (value) => {
         docs.push({ value, index: index++, positions });
       },
-      { listener: listener as never, filename: file.path, json: true },
+      { listener: listener as never, filename: file.path, json: true, schema: KUBERNETES_SCHEMA },
     );
     return undefined;
   } catch (err) {

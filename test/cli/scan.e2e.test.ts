@@ -64,10 +64,21 @@ describe("shipshape scan (built CLI)", () => {
     expect(json.summary.errors).toBe(json.findings.filter((f) => f.severity === "error").length);
   });
 
-  it("honours --fail-on", () => {
+  it("honours --fail-on: exit 1 only for findings at or above it", () => {
     expect(runCli(["scan", basic, "--fail-on", "none"]).code).toBe(0);
-    expect(runCli(["scan", path.join(basic, "k8s/hardened.yaml"), "--fail-on", "error"]).code).toBe(0);
-    expect(runCli(["scan", path.join(basic, "k8s/hardened.yaml"), "--fail-on", "note"]).code).toBe(0);
+    // every rule off but one, demoted to a warning: the severity decides the exit code
+    const dir = mkdtempSync(path.join(os.tmpdir(), "shipshape-failon-"));
+    const ids = (JSON.parse(runCli(["rules", "--format", "json"]).stdout) as { rules: Array<{ id: string }> }).rules.map((r) => r.id);
+    const rules = ids.map((id) => `  ${id}: ${id === "privileged/privileged" ? "warning" : "off"}`).join("\n");
+    writeFileSync(path.join(dir, ".shipshape.yaml"), `rules:\n${rules}\n`);
+    writeFileSync(path.join(dir, "app.yaml"), readFileSync(path.join(basic, "k8s/app.yaml")));
+    const at = (failOn: string) => runCli(["scan", dir, "--fail-on", failOn]).code;
+    const codes = [at("error"), at("warning"), at("note")];
+    writeFileSync(path.join(dir, "app.yaml"), readFileSync(path.join(basic, "k8s/app.yaml"), "utf8").replace("privileged: true", "privileged: false"));
+    const clean = at("note");
+    rmSync(dir, { recursive: true, force: true });
+    expect(codes).toEqual([0, 1, 1]);
+    expect(clean).toBe(0);
   });
 
   it("exits 2 with a message naming the key on a bad config, and on bad arguments", () => {
