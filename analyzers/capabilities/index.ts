@@ -1,3 +1,5 @@
 import notDropped from "./not-dropped.js";
+import dangerousAdd from "./dangerous-add.js";
+import addNotAllowed from "./add-not-allowed.js";
 
-export default [notDropped];
+export default [notDropped, dangerousAdd, addNotAllowed];

@@ -1,3 +1,4 @@
 import privileged from "./privileged.js";
+import escalationConflict from "./escalation-conflict.js";
 
-export default [privileged];
+export default [privileged, escalationConflict];

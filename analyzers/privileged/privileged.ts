@@ -10,8 +10,8 @@ export default defineAnalyzer({
     if (privileged?.value !== true) return;
     report({
       at: privileged.node,
-      message: `container '${container.name}' runs privileged: set securityContext.privileged: false (or remove it)`,
-      why: "a privileged container has every capability and every host device: escaping to the node is trivial",
+      message: `container '${container.name}' runs privileged: write 'privileged: false' (or remove it) and add back only the capabilities it needs under 'capabilities: { add: [...] }'`,
+      why: "a privileged container has every capability, every host device and no seccomp or AppArmor confinement: escaping to the node is trivial",
       fix: { set: ["securityContext", "privileged"], value: false },
     });
   },

@@ -12,7 +12,7 @@ export default defineAnalyzer({
     if (!user) {
       report({
         at: stage.node,
-        message: `${dockerfile.file.path}: the final stage${stage.name ? ` '${stage.name}'` : ""} sets no USER, so the image runs as root unless its base image sets a user`,
+        message: `${dockerfile.file.path}: the final stage${stage.name ? ` '${stage.name}'` : ""} sets no USER, so the image runs as root unless its base image sets a user: add 'USER 10001:10001' after the steps that need root`,
         why: "a pod without runAsUser then runs as uid 0, and runAsNonRoot: true makes the kubelet refuse it",
       });
       return;
@@ -20,8 +20,8 @@ export default defineAnalyzer({
     if (user.uid === 0 || user.user === "root") {
       report({
         at: user.node,
-        message: `${dockerfile.file.path}: USER ${user.raw} makes the image run as root`,
-        why: "switch to a numeric non-root USER (e.g. USER 10001:10001) after the steps that need root",
+        message: `${dockerfile.file.path}: USER ${user.raw} makes the image run as root: switch to a numeric non-root user, e.g. 'USER 10001:10001', after the steps that need root`,
+        why: "a pod without runAsUser runs it as uid 0, and runAsNonRoot: true makes the kubelet refuse it (it cannot verify a non-numeric or root user)",
       });
     }
   },

@@ -1,4 +1,5 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
+import { isWindowsPod } from "../pod-spec.js";
 
 export default defineAnalyzer({
   id: "user/may-run-as-root",
@@ -7,13 +8,13 @@ export default defineAnalyzer({
   scope: "container",
   check({ container, workload, report }) {
     const sc = container.securityContext;
+    if (sc.windowsOptions?.value.hostProcess === true || isWindowsPod(workload)) return;
     const uid = sc.runAsUser;
-    if (sc.windowsOptions?.value.hostProcess === true || (workload.podSpec.os as { name?: string } | undefined)?.name === "windows") return;
-    if (typeof uid?.value === "number" && uid.value === 0) {
-      if (sc.runAsNonRoot?.value === true) return; // never starts: reported by user/non-root-conflict
+    if (uid?.value === 0) {
+      if (sc.runAsNonRoot?.value === true) return; // never starts: user/non-root-conflict says so
       report({
         at: uid.node,
-        message: `container '${container.name}' runs as root: runAsUser is 0 (set on the ${uid.from})`,
+        message: `container '${container.name}' runs as root: runAsUser is 0 (set on the ${uid.from}); write 'runAsUser: 10001' (any uid the image can run as) and 'runAsNonRoot: true'`,
         why: "a process running as uid 0 owns every root-owned file in the image and is one kernel bug away from the node",
         fix: { set: ["securityContext", "runAsUser"], value: 10001 },
       });
@@ -25,9 +26,9 @@ export default defineAnalyzer({
       at: sc.runAsNonRoot?.node ?? sc.node ?? sc.podNode ?? container.node,
       message:
         sc.runAsNonRoot?.value === false
-          ? `container '${container.name}' allows root: runAsNonRoot is false and no non-zero runAsUser is set`
-          : `container '${container.name}' may run as root: neither runAsNonRoot: true nor a non-zero runAsUser is set, so the image's USER decides`,
-      why: "an image without USER runs as uid 0; runAsNonRoot: true makes the kubelet refuse to start it instead",
+          ? `container '${container.name}' allows root: runAsNonRoot is false and no non-zero runAsUser is set; write 'securityContext: { runAsNonRoot: true }'`
+          : `container '${container.name}' may run as root: neither runAsNonRoot: true nor a non-zero runAsUser is set, so the image's USER decides; write 'securityContext: { runAsNonRoot: true }'`,
+      why: "an image without USER runs as uid 0; with runAsNonRoot: true the kubelet refuses to start it instead of running it as root",
       fix: { set: ["securityContext", "runAsNonRoot"], value: true },
     });
   },

@@ -1,0 +1,3 @@
+import writableRoot from "./writable-root.js";
+
+export default [writableRoot];

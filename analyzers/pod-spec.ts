@@ -1,0 +1,29 @@
+import type { Obj, Workload } from "../src/manifest/workload.js";
+import { isObj } from "../src/manifest/workload.js";
+
+/**
+ * Facts about the pod spec that several topics need. They live beside the analyzers
+ * because only analyzers ask them; each is a field read, never a parse.
+ */
+
+/** `spec.os.name: windows`: Linux-only fields (capabilities, seccomp, AppArmor, SELinux …) do not apply. */
+export function isWindowsPod(workload: Workload): boolean {
+  const os = workload.podSpec.os;
+  return isObj(os) && os.name === "windows";
+}
+
+/** `spec.hostUsers: false`: the pod runs in its own user namespace. */
+export function usesUserNamespace(workload: Workload): boolean {
+  return workload.podSpec.hostUsers === false;
+}
+
+/** The pod template's metadata, as the place for a missing annotation. */
+export function podMetadataNode(workload: Workload) {
+  return workload.podAnnotationsNode ?? workload.positions.of(workload.podMetadata) ?? workload.podSpecNode;
+}
+
+/** A mapping field of the pod spec, or undefined. */
+export function podField(workload: Workload, key: string): Obj | undefined {
+  const v = workload.podSpec[key];
+  return isObj(v) ? v : undefined;
+}

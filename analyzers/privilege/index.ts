@@ -1,0 +1,3 @@
+import allowEscalation from "./allow-escalation.js";
+
+export default [allowEscalation];

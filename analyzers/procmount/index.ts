@@ -1,0 +1,3 @@
+import unmasked from "./unmasked.js";
+
+export default [unmasked];

@@ -1,0 +1,4 @@
+import type_ from "./type.js";
+import userRole from "./user-role.js";
+
+export default [type_, userRole];

@@ -1,0 +1,3 @@
+import unsafe from "./unsafe.js";
+
+export default [unsafe];

@@ -1,0 +1,3 @@
+import restrictedType from "./restricted-type.js";
+
+export default [restrictedType];
