@@ -3,6 +3,7 @@ import { UsageError } from "./errors.js";
 import { TOOL } from "../tool.js";
 import { register as registerScan } from "./scan.js";
 import { register as registerRules } from "./rules.js";
+import { register as registerProbe } from "./probe.js";
 
 /** Run the CLI; resolves to the exit code (0 clean, 1 findings at --fail-on, 2 could not do the job). */
 export async function main(argv: string[]): Promise<number> {
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerScan(program);
   registerRules(program);
+  registerProbe(program);
   try {
     await program.parseAsync(argv);
     const sub = program.commands.find((c) => c.getOptionValue("exitCode") !== undefined);

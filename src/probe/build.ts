@@ -9,6 +9,8 @@ export interface BuildOptions {
   /** Build target stage. */
   target?: string;
   buildArgs?: Record<string, string>;
+  /** Pull an image reference that is not in the engine (off by default: no surprise network traffic). */
+  pull?: boolean;
   /** Called with each step line of the build, for progress. */
   onStep?: (line: string) => void;
 }
@@ -33,15 +35,16 @@ export async function resolveTarget(
     if (!existsSync(dockerfile)) throw new UsageError(`no Dockerfile in ${target}`);
     return buildImage(session, dockerfile, options);
   }
-  return findImage(session, target);
+  return findImage(session, target, options.pull === true);
 }
 
-async function findImage(session: EngineSession, ref: string): Promise<ProbeImage> {
+async function findImage(session: EngineSession, ref: string, pull: boolean): Promise<ProbeImage> {
   const existing = await session.docker
     .getImage(ref)
     .inspect()
     .catch(() => undefined);
   if (existing) return { ref, imageId: existing.Id, built: false };
+  if (!pull) throw new UsageError(`no such image: ${ref} (not in the engine; pull it first, or pass --pull)`);
   // Not local: one pull attempt. A pulled image is a cache entry, not something the probe made.
   try {
     const stream = await session.docker.pull(ref);

@@ -21,6 +21,7 @@ export class EngineSession {
   readonly runId: string;
   private readonly created: Resource[] = [];
   private closing: Promise<void> | undefined;
+  private readonly pending = new Set<Promise<void>>();
   private readonly onSignal: (signal: NodeJS.Signals) => void;
 
   private constructor(
@@ -30,7 +31,9 @@ export class EngineSession {
     this.runId = randomBytes(6).toString("hex");
     this.onSignal = (signal) => {
       // Remove what we made, then die of the same signal's conventional exit code.
-      void this.close().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+      void this.close()
+        .then(() => Promise.allSettled([...this.pending]))
+        .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
     };
     process.once("SIGINT", this.onSignal);
     process.once("SIGTERM", this.onSignal);
@@ -62,16 +65,23 @@ export class EngineSession {
 
   track(kind: ResourceKind, id: string): void {
     this.created.push({ kind, id });
+    // Created while closing (a trial was mid-create on Ctrl-C): remove it right away.
+    if (this.closing && kind === "container") void this.removeContainer(id);
   }
 
   /** Remove one container now (kill, not stop: nothing graceful is being measured). */
-  async removeContainer(id: string): Promise<void> {
-    await this.docker
+  removeContainer(id: string): Promise<void> {
+    const removal = this.docker
       .getContainer(id)
       .remove({ force: true, v: true })
-      .catch(() => undefined);
-    const i = this.created.findIndex((r) => r.kind === "container" && r.id === id);
-    if (i >= 0) this.created.splice(i, 1);
+      .catch(() => undefined)
+      .then(() => {
+        const i = this.created.findIndex((r) => r.kind === "container" && r.id === id);
+        if (i >= 0) this.created.splice(i, 1);
+      });
+    this.pending.add(removal);
+    void removal.finally(() => this.pending.delete(removal));
+    return removal;
   }
 
   /** Remove everything this run created, then sweep by label for anything an interrupted call left. */
@@ -84,37 +94,43 @@ export class EngineSession {
   }
 
   private async removeAll(): Promise<void> {
+    // Removals still in flight would make image removal fail with "image is in use".
+    await Promise.allSettled([...this.pending]);
     const filters = JSON.stringify({ label: [`${PROBE_LABEL}=${this.runId}`] });
-    const containers = await this.docker.listContainers({ all: true, filters }).catch(() => []);
-    const containerIds = new Set([
-      ...this.created.filter((r) => r.kind === "container").map((r) => r.id),
-      ...containers.map((c) => c.Id),
-    ]);
-    await Promise.all(
-      [...containerIds].map((id) =>
-        this.docker
-          .getContainer(id)
-          .remove({ force: true, v: true })
-          .catch(() => undefined),
-      ),
-    );
-    const volumes = await this.docker
-      .listVolumes({ filters })
-      .then((r) => r.Volumes ?? [])
-      .catch(() => []);
-    await Promise.all(volumes.map((v) => this.docker.getVolume(v.Name).remove().catch(() => undefined)));
-    const images = await this.docker.listImages({ filters }).catch(() => []);
-    const imageIds = new Set([
-      ...this.created.filter((r) => r.kind === "image").map((r) => r.id),
-      ...images.map((i) => i.Id),
-    ]);
-    for (const id of imageIds) {
-      await this.docker
-        .getImage(id)
-        .remove({ force: true })
-        .catch(() => undefined);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const containers = await this.docker.listContainers({ all: true, filters }).catch(() => []);
+      const containerIds = new Set([
+        ...this.created.filter((r) => r.kind === "container").map((r) => r.id),
+        ...containers.map((c) => c.Id),
+      ]);
+      await Promise.all([...containerIds].map((id) => this.removeContainer(id)));
+      const volumes = await this.docker
+        .listVolumes({ filters })
+        .then((r) => r.Volumes ?? [])
+        .catch(() => []);
+      await Promise.all(volumes.map((v) => this.docker.getVolume(v.Name).remove().catch(() => undefined)));
+      const images = await this.docker.listImages({ filters }).catch(() => []);
+      const imageIds = new Set([
+        ...this.created.filter((r) => r.kind === "image").map((r) => r.id),
+        ...images.map((i) => i.Id),
+      ]);
+      let failed = 0;
+      for (const id of imageIds) {
+        await this.docker
+          .getImage(id)
+          .remove({ force: true })
+          .then(() => {
+            const i = this.created.findIndex((r) => r.kind === "image" && r.id === id);
+            if (i >= 0) this.created.splice(i, 1);
+          })
+          .catch((err: { statusCode?: number }) => {
+            if (err.statusCode !== 404) failed++;
+          });
+      }
+      if (failed === 0 && containerIds.size === 0 && volumes.length === 0) return;
+      if (failed === 0 && attempt > 0) return;
+      await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
     }
-    this.created.length = 0;
   }
 }
 

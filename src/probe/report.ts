@@ -56,6 +56,8 @@ export interface ProbeReport {
   alternatives: Array<{ summary: string; proposal: Proposal }>;
   verified: boolean;
   notes: string[];
+  /** The value of the dev.shipshape.probe label on everything this run created (and removed). */
+  runId: string;
   stats: { trials: number; wallMs: number; inspectMs: number };
 }
 

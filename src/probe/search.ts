@@ -295,6 +295,7 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
     alternatives,
     verified: proposal.verified,
     notes,
+    runId: session.runId,
     stats: { trials: trials.length, wallMs: Date.now() - started, inspectMs: facts.readMs },
   };
 }
