@@ -6,8 +6,12 @@ export interface KubeVersion {
   minor: number;
 }
 
-/** The newest Kubernetes minor whose field names and Pod Security Standards the tool knows. */
-export const LATEST_KUBE_MINOR = 36;
+/**
+ * The newest Kubernetes minor whose field names and Pod Security Standards the tool knows:
+ * 1.35 is the newest policy version in k8s.io/pod-security-admission's check_*.go (see
+ * docs/pss.md); admission evaluates newer clusters' `latest` like it, and so do we.
+ */
+export const LATEST_KUBE_MINOR = 35;
 
 export function parseKubeVersion(text: string | undefined): KubeVersion {
   if (text === undefined || text === "latest") return { major: 1, minor: LATEST_KUBE_MINOR };
