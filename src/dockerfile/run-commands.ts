@@ -33,6 +33,11 @@ export function splitCommands(text: string, lookup?: Lookup): SimpleCommand[] {
   return out;
 }
 
+/** Whether a program name (or path) is a POSIX-ish shell, whose `-c` argument is a script. */
+export function isShell(program: string): boolean {
+  return SHELLS.has(basename(program));
+}
+
 /** The command name without its directory: `/usr/sbin/useradd` → `useradd`. */
 export function commandName(cmd: SimpleCommand): string {
   const first = cmd.words[0]?.value ?? "";

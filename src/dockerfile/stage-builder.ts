@@ -3,17 +3,15 @@ import type { Pos, SourceFile } from "../source/source-file.js";
 import { readExecForm, splitWords } from "./exec-form.js";
 import { readChown, readSetcap, readSetuid } from "./file-permissions.js";
 import type { InstructionText } from "./instruction-text.js";
-import type { PrivilegeTool, Stage } from "./model.js";
+import type { Stage } from "./model.js";
 import { MAX_EXPOSED_PORTS, readExposeWord } from "./ports.js";
-import { commandName, splitCommands, type SimpleCommand } from "./run-commands.js";
-import { stageChain } from "./stage-chain.js";
-import { readCreation, type GroupLookup } from "./user-creation.js";
-import { resolveUser, type StageAccounts } from "./user.js";
+import { isShell, splitCommands, type SimpleCommand } from "./run-commands.js";
+import { findPrivilegeTools } from "./privilege-tools.js";
+import { stageAccounts } from "./stage-accounts.js";
+import { readCreation } from "./user-creation.js";
+import { resolveUser } from "./user.js";
 import { readAssignments, readWords, substitute, type Substitution, type VariableScope } from "./variables.js";
 
-const TOOLS = new Set<PrivilegeTool["tool"]>(["su", "sudo", "gosu", "su-exec", "setpriv"]);
-const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh"]);
-const PACKAGE_MANAGERS = new Set(["apk", "apt-get", "apt", "yum", "dnf", "microdnf", "zypper"]);
 
 /** Fills one stage from its instructions, in order, with the variable scope they see. */
 export class StageBuilder {
@@ -54,7 +52,8 @@ export class StageBuilder {
         return this.readVolume(text);
       case "WORKDIR": {
         const path = substitute(text.text.trim(), this.scope.lookup, this.escape).text;
-        this.workdir = posix.resolve(this.workdir, path);
+        // Windows images use drive paths; joining them to a POSIX path would invent "/C:\app".
+        this.workdir = /^[A-Za-z]:[\\/]/.test(path) ? path : posix.resolve(this.workdir, path);
         this.stage.workdir = { value: this.workdir, node: this.at(text, text.text.length - text.text.trimStart().length) };
         return undefined;
       }
@@ -67,7 +66,9 @@ export class StageBuilder {
       case "ENTRYPOINT": {
         const { argv, commands } = this.command(text, 0);
         this.stage[keyword === "CMD" ? "cmd" : "entrypoint"] = { value: argv, node };
-        this.noteTools(commands, node, keyword === "CMD" ? "cmd" : "entrypoint", true);
+        for (const t of findPrivilegeTools(commands, keyword === "CMD" ? "cmd" : "entrypoint", true)) {
+          this.stage.privilegeTools!.push({ value: t.value, node });
+        }
         return undefined;
       }
       case "HEALTHCHECK":
@@ -88,7 +89,7 @@ export class StageBuilder {
     if (raw === "") return "USER without a user";
     const sub = substitute(raw, this.scope.lookup, this.escape);
     const start = text.text.length - text.text.trimStart().length;
-    this.stage.user = resolveUser(raw, this.at(text, start), sub, this.accounts());
+    this.stage.user = resolveUser(raw, this.at(text, start), sub, stageAccounts(this.stage));
     return undefined;
   }
 
@@ -148,7 +149,7 @@ export class StageBuilder {
     if (newline !== -1 && firstLine.includes("<<")) {
       const body = text.text.slice(newline + 1);
       const commands = splitCommands(body, this.scope.lookup);
-      this.noteTools(commands.map((c) => shift(c, newline + 1)), node, "script", false, text);
+      for (const t of findPrivilegeTools(commands, "script", false)) this.stage.privilegeTools!.push({ value: t.value, node });
     }
     return undefined;
   }
@@ -156,7 +157,7 @@ export class StageBuilder {
   private readRun(text: InstructionText): string | undefined {
     const { rest } = leadingFlags(text.text);
     const { commands } = this.command(text, rest);
-    const groups = this.groupLookup();
+    const groups = stageAccounts(this.stage);
     for (const cmd of commands) {
       const node = this.at(text, cmd.words[0]!.at);
       const creation = readCreation(cmd, node, groups);
@@ -170,7 +171,7 @@ export class StageBuilder {
       const chown = readChown(cmd);
       if (chown) this.stage.chowns.push({ value: chown, node });
     }
-    this.noteTools(commands, undefined, "run", false, text);
+    for (const t of findPrivilegeTools(commands, "run", false)) this.stage.privilegeTools!.push({ value: t.value, node: this.at(text, t.at) });
     return undefined;
   }
 
@@ -207,35 +208,13 @@ export class StageBuilder {
     const words = exec.values.map((value, i) => ({ value, at: from + exec.at[i]! }));
     const commands: SimpleCommand[] = words.length > 0 ? [{ words }] : [];
     const c = exec.values.indexOf("-c");
-    if (words.length > 0 && SHELLS.has(basename(exec.values[0]!)) && c > 0 && c + 1 < words.length) {
+    if (words.length > 0 && isShell(exec.values[0]!) && c > 0 && c + 1 < words.length) {
       const script = words[c + 1]!;
       for (const nested of splitCommands(script.value, this.scope.lookup)) {
         commands.push({ words: nested.words.map((w) => ({ value: w.value, at: script.at })) });
       }
     }
     return { argv: exec.values, commands };
-  }
-
-  /** Record su/sudo/gosu/su-exec/setpriv run by these commands or installed by a package manager. */
-  private noteTools(
-    commands: SimpleCommand[],
-    node: Pos | undefined,
-    seenIn: PrivilegeTool["seenIn"],
-    anyWord: boolean,
-    text?: InstructionText,
-  ): void {
-    for (const cmd of commands) {
-      const name = commandName(cmd);
-      const install = PACKAGE_MANAGERS.has(name) && cmd.words.some((w) => w.value === "add" || w.value === "install");
-      // wrappers such as tini/dumb-init put the tool later in an ENTRYPOINT's argv
-      const candidates = install || anyWord ? cmd.words : cmd.words.slice(0, 1);
-      for (const w of candidates) {
-        const tool = basename(w.value) as PrivilegeTool["tool"];
-        if (!TOOLS.has(tool)) continue;
-        const at = node ?? this.at(text!, w.at);
-        this.stage.privilegeTools!.push({ value: { tool, seenIn: install ? "install" : seenIn }, node: at });
-      }
-    }
   }
 
   private words(text: string) {
@@ -247,38 +226,6 @@ export class StageBuilder {
     return { file: this.file, offset: text.sourceOffset(logical) };
   }
 
-  private accounts(): StageAccounts {
-    const chain = stageChain(this.stage);
-    const groups = this.groupLookup();
-    return {
-      findUser: (name) => latest(chain, (s) => s.createdUsers, (u) => u.name === name),
-      findUserByUid: (uid) => latest(chain, (s) => s.createdUsers, (u) => u.uid === uid),
-      gidOf: (group) => groups.gidOf(group),
-      lineOf: (pos) => pos.file.position(pos.offset).line,
-    };
-  }
-
-  private groupLookup(): GroupLookup {
-    const chain = stageChain(this.stage);
-    return {
-      gidOf: (name) =>
-        latest(chain, (s) => s.createdGroups, (g) => g.name === name && g.gid !== undefined)?.gid ??
-        latest(chain, (s) => s.createdUsers, (u) => u.group === name && u.gidAssumed === undefined && u.gid !== undefined)?.gid ??
-        latest(chain, (s) => s.createdUsers, (u) => u.group === name && u.gid !== undefined)?.gid,
-      nameOfGid: (gid) =>
-        latest(chain, (s) => s.createdGroups, (g) => g.gid === gid)?.name ??
-        latest(chain, (s) => s.createdUsers, (u) => u.gid === gid && u.group !== undefined)?.group,
-    };
-  }
-}
-
-/** The last match in the nearest stage: later creations win, the own stage before its parents. */
-function latest<T>(chain: Stage[], list: (s: Stage) => T[], match: (t: T) => boolean): T | undefined {
-  for (const s of chain) {
-    const items = list(s);
-    for (let i = items.length - 1; i >= 0; i--) if (match(items[i]!)) return items[i];
-  }
-  return undefined;
 }
 
 /** `--chown=app:app --from=build` before the arguments: name → value with its offset. */
@@ -301,7 +248,3 @@ function shift(cmd: SimpleCommand, by: number): SimpleCommand {
   return { words: cmd.words.map((w) => ({ value: w.value, at: w.at + by })) };
 }
 
-function basename(path: string): string {
-  const slash = path.lastIndexOf("/");
-  return slash === -1 ? path : path.slice(slash + 1);
-}
