@@ -24,7 +24,7 @@ export class InstructionText {
       if (runs[mid * 2]! <= logical) lo = mid;
       else hi = mid - 1;
     }
-    return runs[lo * 2 + 1]! + (logical - runs[lo * 2]!);
+    return Math.min(runs[lo * 2 + 1]! + (logical - runs[lo * 2]!), this.end);
   }
 
   /**

@@ -12,7 +12,6 @@ import { readCreation } from "./user-creation.js";
 import { resolveUser } from "./user.js";
 import { readAssignments, readWords, substitute, type Substitution, type VariableScope } from "./variables.js";
 
-
 /** Fills one stage from its instructions, in order, with the variable scope they see. */
 export class StageBuilder {
   /** SHELL for shell-form CMD/ENTRYPOINT/HEALTHCHECK; children inherit it */
