@@ -30,6 +30,13 @@ function annotationOnly(pod: PodView): CheckFailure | undefined {
 
 /** From 1.30 the appArmorProfile field (pod and container) is checked as well. */
 function fieldAndAnnotation(pod: PodView): CheckFailure | undefined {
+  let any = isObj(pod.securityContext?.appArmorProfile);
+  for (let i = 0; !any && i < pod.containers.length; i++) any = isObj(securityContextOf(pod.containers[i]!)?.appArmorProfile);
+  if (!any) return annotationOnly(pod) && fieldAndAnnotationSlow(pod);
+  return fieldAndAnnotationSlow(pod);
+}
+
+function fieldAndAnnotationSlow(pod: PodView): CheckFailure | undefined {
   const setters: string[] = [];
   const badValues = new Set<string>();
   const podProfile = pod.securityContext?.appArmorProfile;

@@ -6,6 +6,10 @@ export const SELINUX_TYPES_1_31: ReadonlySet<string> = new Set([...SELINUX_TYPES
 
 function seLinuxCheck(allowedTypes: ReadonlySet<string>): CheckPodFn {
   return (pod: PodView): CheckFailure | undefined => {
+    const podOpts = pod.securityContext?.seLinuxOptions;
+    let any = isObj(podOpts);
+    for (let i = 0; !any && i < pod.containers.length; i++) any = isObj(securityContextOf(pod.containers[i]!)?.seLinuxOptions);
+    if (!any) return undefined;
     const setters: string[] = [];
     const badTypes = new Set<string>();
     let setUser = false;
@@ -27,7 +31,6 @@ function seLinuxCheck(allowedTypes: ReadonlySet<string>): CheckPodFn {
       }
       return ok;
     };
-    const podOpts = pod.securityContext?.seLinuxOptions;
     if (isObj(podOpts) && !valid(podOpts)) setters.push("pod");
     let badContainers: string[] | undefined;
     for (const c of pod.containers) {

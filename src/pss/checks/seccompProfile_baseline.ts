@@ -31,14 +31,14 @@ function annotations(pod: PodView): CheckFailure | undefined {
 
 /** From 1.19 the seccompProfile field; an explicit Unconfined (or any other type) is forbidden. */
 function fields(pod: PodView): CheckFailure | undefined {
-  const setters: string[] = [];
-  const badValues = new Set<string>();
+  let podBad = false;
+  let badValues: Set<string> | undefined;
   const podProfile = pod.securityContext?.seccompProfile;
   if (isObj(podProfile)) {
     const type = stringField(podProfile, "type");
     if (!validSeccompType(type)) {
-      setters.push("pod");
-      badValues.add(type);
+      podBad = true;
+      (badValues ??= new Set()).add(type);
     }
   }
   let bad: string[] | undefined;
@@ -48,11 +48,12 @@ function fields(pod: PodView): CheckFailure | undefined {
     const type = stringField(profile, "type");
     if (!validSeccompType(type)) {
       (bad ??= []).push(nameOf(c));
-      badValues.add(type);
+      (badValues ??= new Set()).add(type);
     }
   }
+  if (!badValues) return undefined;
+  const setters: string[] = podBad ? ["pod"] : [];
   if (bad) setters.push(`${pluralize("container", "containers", bad.length)} ${joinQuote(bad)}`);
-  if (setters.length === 0) return undefined;
   return {
     reason: "seccompProfile",
     detail: `${setters.join(" and ")} must not set securityContext.seccompProfile.type to ${joinQuote(sortedList(badValues))}`,

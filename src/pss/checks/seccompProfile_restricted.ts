@@ -3,15 +3,15 @@ import { validSeccompType } from "./seccompProfile_baseline.js";
 import type { CheckFailure, PssCheck } from "./types.js";
 
 function since1_19(pod: PodView): CheckFailure | undefined {
-  const setters: string[] = [];
-  const badValues = new Set<string>();
+  let podBad = false;
+  let badValues: Set<string> | undefined;
   let podSet = false;
   const podProfile = pod.securityContext?.seccompProfile;
   if (isObj(podProfile)) {
     const type = stringField(podProfile, "type");
     if (!validSeccompType(type)) {
-      setters.push("pod");
-      badValues.add(type);
+      podBad = true;
+      (badValues ??= new Set()).add(type);
     } else podSet = true;
   }
   let explicit: string[] | undefined;
@@ -22,12 +22,13 @@ function since1_19(pod: PodView): CheckFailure | undefined {
       const type = stringField(profile, "type");
       if (!validSeccompType(type)) {
         (explicit ??= []).push(nameOf(c));
-        badValues.add(type);
+        (badValues ??= new Set()).add(type);
       }
     } else if (!podSet) (implicit ??= []).push(nameOf(c));
   }
-  if (explicit) setters.push(`${pluralize("container", "containers", explicit.length)} ${joinQuote(explicit)}`);
-  if (setters.length > 0) {
+  if (badValues) {
+    const setters: string[] = podBad ? ["pod"] : [];
+    if (explicit) setters.push(`${pluralize("container", "containers", explicit.length)} ${joinQuote(explicit)}`);
     return {
       reason: "seccompProfile",
       detail: `${setters.join(" and ")} must not set securityContext.seccompProfile.type to ${joinQuote(sortedList(badValues))}`,

@@ -16,8 +16,9 @@ export const windowsHostProcess: PssCheck = {
       checkPod(pod) {
         let bad: string[] | undefined;
         for (const c of pod.containers) if (hostProcess(securityContextOf(c))) (bad ??= []).push(nameOf(c));
-        const setters: string[] = [];
-        if (hostProcess(pod.securityContext)) setters.push("pod");
+        const podBad = hostProcess(pod.securityContext);
+        if (!podBad && !bad) return undefined;
+        const setters: string[] = podBad ? ["pod"] : [];
         if (bad) setters.push(`${pluralize("container", "containers", bad.length)} ${joinQuote(bad)}`);
         if (setters.length === 0) return undefined;
         return { reason: "hostProcess", detail: `${setters.join(" and ")} must not set securityContext.windowsOptions.hostProcess=true` };
