@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { scan } from "../scan/pipeline.js";
+import { scanReport } from "../scan/sharded.js";
 import { analyzers, allRules } from "../analyze/registry.js";
-import { scanJson } from "../report/json.js";
 import { sarifReport } from "../report/sarif.js";
 import { textReport } from "../report/text.js";
 import { colorsFor } from "../report/colors.js";
@@ -21,7 +20,7 @@ export function register(program: Command): void {
     const format = parseFormat(opts.format, FORMATS);
     const failOn = parseFailOn(opts.failOn);
     const progress = createProgress();
-    const result = await scan({
+    const { report, root } = await scanReport({
       paths,
       stdin: readStdin,
       kubeVersion: opts.kubeVersion,
@@ -32,11 +31,11 @@ export function register(program: Command): void {
     progress.done();
     const text =
       format === "json"
-        ? JSON.stringify(scanJson(result), null, 2) + "\n"
+        ? JSON.stringify(report, null, 2) + "\n"
         : format === "sarif"
-          ? JSON.stringify(sarifReport(result.findings, allRules(), result.root), null, 2) + "\n"
-          : textReport(result, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout));
+          ? JSON.stringify(sarifReport(report.findings, allRules(), root), null, 2) + "\n"
+          : textReport(report, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout));
     await emit(text, opts.output);
-    cmd.setOptionValue("exitCode", exitCodeFor(result.findings, failOn));
+    cmd.setOptionValue("exitCode", exitCodeFor(report.findings, failOn));
   });
 }

@@ -26,7 +26,9 @@ export function pairsJson(pairing: PairingResult) {
   };
 }
 
-/** The `scan --format json` object of contract.md. */
+export type ScanReport = ReturnType<typeof scanJson>;
+
+/** The `scan --format json` object of contract.md; text and SARIF are made from it too. */
 export function scanJson(result: ScanResult) {
   return {
     tool: TOOL,

@@ -1,8 +1,6 @@
 import type { Finding, Severity } from "../analyze/finding.js";
-import type { ScanResult } from "../scan/pipeline.js";
-import { summarize } from "./summary.js";
+import type { ScanReport } from "./json.js";
 import type { Colors } from "./colors.js";
-import { formatKubeVersion } from "../kube/version.js";
 
 function severityLabel(s: Severity, c: Colors): string {
   const label = s.padEnd(7);
@@ -10,7 +8,7 @@ function severityLabel(s: Severity, c: Colors): string {
 }
 
 /** Findings grouped by file, then by workload, each with file:line:col, for people. */
-export function textReport(result: ScanResult, c: Colors): string {
+export function textReport(result: ScanReport, c: Colors): string {
   const out: string[] = [];
   const byFile = new Map<string, Finding[]>();
   for (const f of result.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
@@ -33,7 +31,7 @@ export function textReport(result: ScanResult, c: Colors): string {
     }
     out.push("");
   }
-  const s = summarize(result.findings, result.filesScanned, result.suppressed);
+  const s = result.summary;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
   const levels = result.workloads.length
     ? ` · PSS: ${["restricted", "baseline", "privileged"]
@@ -42,7 +40,7 @@ export function textReport(result: ScanResult, c: Colors): string {
     : "";
   const line = `${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}, ${plural(s.notes, "note")} in ${plural(s.files, "file")}${
     s.suppressed ? ` (${s.suppressed} suppressed)` : ""
-  } · ${plural(result.workloads.length, "workload")}, ${plural(result.pairing.pairs.length, "pair")} · Kubernetes ${formatKubeVersion(result.kube)}${levels}`;
+  } · ${plural(result.workloads.length, "workload")}, ${plural(result.pairs.length, "pair")} · Kubernetes ${result.kubeVersion}${levels}`;
   out.push(s.errors ? c.red(line) : s.warnings ? c.yellow(line) : c.green(line));
   return out.join("\n") + "\n";
 }

@@ -2,7 +2,7 @@ import path from "node:path";
 import { stat } from "node:fs/promises";
 import { UsageError } from "../cli/errors.js";
 import { loadConfig, type Config } from "../config/config.js";
-import { discover, type DiscoveredFile } from "../workspace/discover.js";
+import { discover, type DiscoveredFile, type Workspace } from "../workspace/discover.js";
 import { readSource, decodeSource, MAX_FILE_BYTES } from "./read-input.js";
 import type { SourceFile } from "../source/source-file.js";
 import { parseDockerfile } from "../dockerfile/parse.js";
@@ -29,6 +29,27 @@ export interface ScanOptions {
   progress?: Progress;
 }
 
+/** What a scan reads, decided once (the main thread hands it to shard workers). */
+export interface PreparedScan {
+  root: string;
+  config: Config;
+  kube: KubeVersion;
+  workspace: Workspace;
+  /** explicit file paths were given (then every YAML/JSON named is read) */
+  explicit: boolean;
+  readStdin: boolean;
+}
+
+/**
+ * A part of a large scan run in a worker thread: only these manifest files; Dockerfiles
+ * and build configs are read by every shard (pairing needs them all), but only the
+ * primary shard reports on them.
+ */
+export interface Shard {
+  manifests: Set<string>;
+  primary: boolean;
+}
+
 export interface ScannedWorkload {
   workload: Workload;
   pss: PssResult;
@@ -49,18 +70,33 @@ export interface ScanResult {
 
 /** discover → read → parse → pair → analyze: the whole static pass, data flowing one way. */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
+  return scanPrepared(await prepareScan(options), options);
+}
+
+/** Resolve the inputs, read the configuration and discover the files. */
+export async function prepareScan(options: Pick<ScanOptions, "paths" | "kubeVersion" | "configFile" | "analyzers">): Promise<PreparedScan> {
   const { root, explicit, readStdin } = await resolveInputs(options.paths);
-  const knownIds = new Set([...options.analyzers.map((a) => a.id), ...Object.values(INPUT_RULES).map((r) => r.id)]);
-  const config = await loadConfig(root, options.configFile, knownIds);
+  const config = await loadConfig(root, options.configFile, knownRuleIds(options.analyzers));
   const kube = parseKubeVersion(options.kubeVersion ?? config.kubeVersion);
   const workspace = await discover(root, explicit, { ignore: config.ignore });
-  options.progress?.update(`reading ${workspace.files.length} files`);
+  return { root, config, kube, workspace, explicit: explicit !== undefined, readStdin };
+}
+
+export function knownRuleIds(analyzers: readonly Analyzer[]): Set<string> {
+  return new Set([...analyzers.map((a) => a.id), ...Object.values(INPUT_RULES).map((r) => r.id)]);
+}
+
+export async function scanPrepared(prepared: PreparedScan, options: ScanOptions, shard?: Shard): Promise<ScanResult> {
+  const { root, config, kube, workspace, readStdin } = prepared;
+  const primary = shard?.primary ?? true;
+  const files = shard ? workspace.files.filter((f) => !f.roles.includes("manifest") || f.roles.length > 1 || shard.manifests.has(f.rel)) : workspace.files;
+  options.progress?.update(`reading ${files.length} files`);
 
   const inputFindings: Finding[] = [];
   const inputFinding = (rule: (typeof INPUT_RULES)[keyof typeof INPUT_RULES], file: string, line: number, message: string, column = 1) =>
     inputFindings.push({ ruleId: rule.id, severity: rule.severity, message, file, line, column, workload: null, container: null, dockerfile: null });
 
-  const sources = readAll(workspace.files, (f, outcome) => {
+  const sources = readAll(files, (f, outcome) => {
     if (outcome.reason === "too-large")
       inputFinding(INPUT_RULES.fileTooLarge, f.rel, 1, `skipped: ${(outcome.bytes / 1048576).toFixed(1)} MiB is over the ${MAX_FILE_BYTES / 1048576} MiB limit`);
     else inputFinding(INPUT_RULES.parseError, f.rel, outcome.line, `cannot read ${f.rel}: ${outcome.message}`);
@@ -81,7 +117,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (entry.roles.includes("build-config")) buildConfigs.push(file);
     if (entry.roles.includes("dockerfile")) {
       const df = parseDockerfile(file, { buildArgs: config.buildArgs });
-      for (const p of df.problems) {
+      for (const p of primary ? df.problems : []) {
         const pos = file.position(p.node.offset);
         inputFinding(INPUT_RULES.parseError, file.path, pos.line, `Dockerfile ${file.path}: ${p.value}`, pos.column);
       }
@@ -89,7 +125,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       continue;
     }
     if (!entry.roles.includes("manifest")) continue;
-    const explicitFile = explicit !== undefined || entry.abs === "-";
+    if (shard && !shard.manifests.has(entry.rel)) continue;
+    const explicitFile = prepared.explicit || entry.abs === "-";
     if (!explicitFile && !mayHoldKubernetesObjects(file.text)) continue;
     if (looksLikeTemplate(file.path, file.text, chartRoots)) {
       const chart = [...chartRoots].find((r) => file.path.startsWith(r) && r !== "") ?? (chartRoots.has("") ? "" : undefined);
@@ -117,7 +154,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   options.progress?.update(`pairing ${dockerfiles.length} Dockerfiles with ${workloads.length} workloads`);
   const pairing = pairImages({ root, dockerfiles, workloads, buildConfigs, config });
   options.progress?.update(`analyzing`);
-  const { findings, suppressed } = analyze({ workloads, dockerfiles, pairs: pairing.pairs, kube }, options.analyzers, config.rules);
+  // Dockerfile findings come from the primary shard only (every shard reads them for pairing)
+  const analyzers = primary ? options.analyzers : options.analyzers.filter((a) => a.scope !== "dockerfile");
+  const { findings, suppressed } = analyze({ workloads, dockerfiles, pairs: pairing.pairs, kube }, analyzers, config.rules);
   const allFindings = [...applyRuleSettings(inputFindings, config), ...findings];
   sortFindings(allFindings);
   return {
@@ -130,7 +169,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     dockerfiles,
     manifests,
     pairing,
-    filesScanned: sources.length,
+    filesScanned: shard && !primary ? sources.filter((s) => shard.manifests.has(s.entry.rel) && s.entry.roles.length === 1).length : sources.length,
   };
 }
 

@@ -31,6 +31,12 @@ describe("shipshape scan (built CLI)", () => {
     expect(Object.keys(json)).toEqual(expect.arrayContaining(["findings", "workloads", "pairs", "summary"]));
   });
 
+  it("gives the same report when a large scan is split across worker threads", () => {
+    const sharded = runCli(["scan", basic, "--format", "json"], { env: { SHIPSHAPE_SHARD_THRESHOLD: "2" } });
+    expect(sharded.code).toBe(code);
+    expect(JSON.parse(sharded.stdout)).toEqual(json);
+  });
+
   it("points a finding at the offending field", () => {
     const f = json.findings.find((x) => x.ruleId === "privileged/privileged" && x.file === "k8s/app.yaml");
     expect(f).toMatchObject({ severity: "error", line: 18, column: 13, container: "app", workload: { kind: "Deployment", name: "app", namespace: "prod" } });
