@@ -28,12 +28,21 @@ export class SourceFile {
   }
 }
 
+/** Line starts after \n, \r\n and a lone \r (old Mac files), like editors count them. */
 function computeLineStarts(text: string): number[] {
   const starts = [0];
+  const hasCr = text.includes("\r");
   let i = text.indexOf("\n");
-  while (i !== -1) {
-    starts.push(i + 1);
-    i = text.indexOf("\n", i + 1);
+  if (!hasCr) {
+    while (i !== -1) {
+      starts.push(i + 1);
+      i = text.indexOf("\n", i + 1);
+    }
+    return starts;
+  }
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 10 || (c === 13 && text.charCodeAt(k + 1) !== 10)) starts.push(k + 1);
   }
   return starts;
 }
