@@ -7,11 +7,12 @@ export interface KubeVersion {
 }
 
 /**
- * The newest Kubernetes minor whose field names and Pod Security Standards the tool knows:
- * 1.35 is the newest policy version in k8s.io/pod-security-admission's check_*.go (see
- * docs/pss.md); admission evaluates newer clusters' `latest` like it, and so do we.
+ * The newest Kubernetes minor whose field names the tool knows (1.36: the API server
+ * stops copying the AppArmor annotation to the field). Pod Security Standards have no
+ * check revision after 1.35 that we could verify (docs/pss.md), so src/pss evaluates
+ * 1.36 like 1.35, as admission does for a policy version it has no new checks for.
  */
-export const LATEST_KUBE_MINOR = 35;
+export const LATEST_KUBE_MINOR = 36;
 
 export function parseKubeVersion(text: string | undefined): KubeVersion {
   if (text === undefined || text === "latest") return { major: 1, minor: LATEST_KUBE_MINOR };

@@ -62,27 +62,3 @@ describe("violation messages read like admission's", () => {
     expect(r.violations.find((v) => v.check === "runAsNonRoot")?.level).toBe("restricted");
   });
 });
-
-describe("cost", () => {
-  it("evaluates 10,000 workloads well inside the scan budget", () => {
-    const workloads = Array.from({ length: 10_000 }, (_, i) => ({
-      podAnnotations: {},
-      podSpec: {
-        securityContext: { runAsNonRoot: i % 2 === 0, seccompProfile: { type: "RuntimeDefault" } },
-        volumes: [{ name: "tmp", emptyDir: {} }],
-        initContainers: [{ name: "init", securityContext: { allowPrivilegeEscalation: false } }],
-        containers: [
-          { name: `c${i}`, ports: [{ containerPort: 80 }], securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } },
-          { name: "sidecar", securityContext: { privileged: i % 7 === 0 } },
-        ],
-      },
-    }));
-    const start = performance.now();
-    let restricted = 0;
-    for (const w of workloads) if (evaluatePss(w, latest).level === "restricted") restricted++;
-    const ms = performance.now() - start;
-    expect(restricted).toBe(0);
-    // cold, JIT included: the whole scan of 10,000 workloads has about 1 s
-    expect(ms).toBeLessThan(600);
-  });
-});
