@@ -6,6 +6,7 @@ import { discover, type DiscoveredFile, type Workspace } from "../workspace/disc
 import { readSource, decodeSource, MAX_FILE_BYTES } from "./read-input.js";
 import type { SourceFile } from "../source/source-file.js";
 import { parseDockerfile } from "../dockerfile/parse.js";
+import { lazyDockerfile } from "../dockerfile/lazy.js";
 import type { Dockerfile } from "../dockerfile/model.js";
 import { loadManifest, mayHoldKubernetesObjects, type ManifestFile } from "../manifest/load.js";
 import { looksLikeTemplate, chartRootOf } from "../manifest/template-detect.js";
@@ -41,9 +42,9 @@ export interface PreparedScan {
 }
 
 /**
- * A part of a large scan run in a worker thread: only these manifest files; Dockerfiles
- * and build configs are read by every shard (pairing needs them all), but only the
- * primary shard reports on them.
+ * A part of a large scan: only these manifest files. Dockerfiles and build configs are
+ * read by every shard (pairing needs them all), but only the primary shard reports on
+ * them; the others parse a Dockerfile only when one of their containers deploys it.
  */
 export interface Shard {
   manifests: Set<string>;
@@ -116,8 +117,12 @@ export async function scanPrepared(prepared: PreparedScan, options: ScanOptions,
   for (const { entry, file } of sources) {
     if (entry.roles.includes("build-config")) buildConfigs.push(file);
     if (entry.roles.includes("dockerfile")) {
+      if (!primary) {
+        dockerfiles.push(lazyDockerfile(file, { buildArgs: config.buildArgs }));
+        continue;
+      }
       const df = parseDockerfile(file, { buildArgs: config.buildArgs });
-      for (const p of primary ? df.problems : []) {
+      for (const p of df.problems) {
         const pos = file.position(p.node.offset);
         inputFinding(INPUT_RULES.parseError, file.path, pos.line, `Dockerfile ${file.path}: ${p.value}`, pos.column);
       }

@@ -29,7 +29,10 @@ export async function scanReport(options: ScanOptions): Promise<{ report: ScanRe
   }
   options.progress?.update(`scanning ${prepared.workspace.files.length} files in ${threads} threads`);
   const chunks = contiguousChunks(manifests, threads);
-  const reports = await Promise.all(chunks.map((chunk, i) => runShard({ prepared, manifests: chunk.map((f) => f.rel), primary: i === 0 })));
+  const shards = chunks.map((chunk) => runShard({ prepared, manifests: chunk.map((f) => f.rel), primary: false }));
+  // meanwhile this thread reads the Dockerfiles and build configs and reports on them
+  const own = scanJson(await scanPrepared(prepared, options, { manifests: new Set(), primary: true }));
+  const reports = [own, ...(await Promise.all(shards))];
   return { report: mergeReports(reports), root: prepared.root };
 }
 
