@@ -22,6 +22,7 @@ export interface AppArmorAnnotation {
 }
 
 export function appArmorAnnotation(workload: Workload, container: Container): AppArmorAnnotation | undefined {
+  if (!isObj(workload.podMetadata.annotations)) return undefined; // no annotations: the common case, kept cheap
   const key = APPARMOR_ANNOTATION_PREFIX + container.name;
   const value = workload.podAnnotations[key];
   if (value === undefined) return undefined;

@@ -1,4 +1,5 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
+import { isObj } from "../../src/manifest/workload.js";
 import { APPARMOR_ANNOTATION_PREFIX, annotationNode } from "./profile-source.js";
 
 export default defineAnalyzer({
@@ -7,6 +8,7 @@ export default defineAnalyzer({
   summary: "Every AppArmor annotation names a container of the pod",
   scope: "workload",
   check({ workload, report }) {
+    if (!isObj(workload.podMetadata.annotations)) return;
     const names = new Set(workload.containers.map((c) => c.name));
     for (const key of Object.keys(workload.podAnnotations)) {
       if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX)) continue;

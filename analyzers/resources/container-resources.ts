@@ -2,37 +2,38 @@ import type { Container, Obj, Workload } from "../../src/manifest/workload.js";
 import { isObj } from "../../src/manifest/workload.js";
 import type { Pos } from "../../src/source/source-file.js";
 
-export interface ResourceEntry {
-  name: string;
-  value: unknown;
+/** A container's `resources.requests` or `.limits` mapping, with the position of its key. */
+export interface ResourceList {
   node: Pos;
+  values: Obj;
 }
 
-/** A container's `resources.requests` and `.limits`, with positions; absent lists are undefined. */
+/** A container's `resources` as written; lists that are absent are undefined. */
 export interface ContainerResources {
   node: Pos | undefined;
-  requests?: { node: Pos; entries: Map<string, ResourceEntry> };
-  limits?: { node: Pos; entries: Map<string, ResourceEntry> };
+  requests?: ResourceList;
+  limits?: ResourceList;
 }
+
+const NONE: ContainerResources = { node: undefined };
 
 export function containerResources(workload: Workload, container: Container): ContainerResources {
   const resources = container.spec.resources;
+  if (!isObj(resources)) return container.spec.resources === undefined ? NONE : { node: container.at("resources") };
   const node = container.at("resources");
-  if (!isObj(resources)) return { node };
-  const list = (key: "requests" | "limits") => {
+  const list = (key: "requests" | "limits"): ResourceList | undefined => {
     const v = resources[key];
-    if (!isObj(v)) return undefined;
-    const listNode = workload.positions.key(resources, key) ?? node ?? container.node;
-    return { node: listNode, entries: entriesOf(workload, v, listNode) };
+    return isObj(v) ? { node: workload.positions.key(resources, key) ?? node ?? container.node, values: v } : undefined;
   };
   return { node, requests: list("requests"), limits: list("limits") };
 }
 
-function entriesOf(workload: Workload, holder: Obj, fallback: Pos): Map<string, ResourceEntry> {
-  const out = new Map<string, ResourceEntry>();
-  for (const [name, value] of Object.entries(holder)) {
-    if (value === null || value === undefined) continue;
-    out.set(name, { name, value, node: workload.positions.key(holder, name) ?? fallback });
-  }
-  return out;
+/** Whether a resource list names a resource (a null value counts as absent). */
+export function has(list: ResourceList | undefined, name: string): boolean {
+  return list !== undefined && list.values[name] !== undefined && list.values[name] !== null;
+}
+
+/** Where a resource of a list is written. */
+export function entryNode(workload: Workload, list: ResourceList, name: string): Pos {
+  return workload.positions.key(list.values, name) ?? list.node;
 }

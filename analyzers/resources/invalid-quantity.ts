@@ -1,5 +1,5 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
-import { containerResources } from "./container-resources.js";
+import { containerResources, entryNode } from "./container-resources.js";
 import { parseQuantity, suggestQuantity } from "./quantity.js";
 
 export default defineAnalyzer({
@@ -11,8 +11,9 @@ export default defineAnalyzer({
     const r = containerResources(workload, container);
     for (const [listName, list] of [["requests", r.requests], ["limits", r.limits]] as const) {
       if (!list) continue;
-      for (const entry of list.entries.values()) {
-        if (parseQuantity(entry.value) !== undefined) continue;
+      for (const [name, value] of Object.entries(list.values)) {
+        if (value === null || parseQuantity(value) !== undefined) continue;
+        const entry = { name, value, node: entryNode(workload, list, name) };
         const written = String(entry.value);
         const s = typeof entry.value === "string" ? suggestQuantity(entry.value) : undefined;
         report({

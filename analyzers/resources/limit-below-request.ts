@@ -1,5 +1,5 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
-import { containerResources } from "./container-resources.js";
+import { containerResources, entryNode } from "./container-resources.js";
 import { parseQuantity } from "./quantity.js";
 
 export default defineAnalyzer({
@@ -10,9 +10,11 @@ export default defineAnalyzer({
   check({ container, workload, report }) {
     const r = containerResources(workload, container);
     if (!r.requests || !r.limits) return;
-    for (const [name, limit] of r.limits.entries) {
-      const request = r.requests.entries.get(name);
-      if (!request) continue;
+    for (const [name, limitValue] of Object.entries(r.limits.values)) {
+      const requestValue = r.requests.values[name];
+      if (requestValue === undefined || requestValue === null) continue;
+      const limit = { value: limitValue, node: entryNode(workload, r.limits, name) };
+      const request = { value: requestValue, node: entryNode(workload, r.requests, name) };
       const l = parseQuantity(limit.value);
       const q = parseQuantity(request.value);
       if (l === undefined || q === undefined || l >= q) continue; // unparsable: resources/invalid-quantity

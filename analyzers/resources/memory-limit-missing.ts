@@ -1,5 +1,5 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
-import { containerResources } from "./container-resources.js";
+import { containerResources, has } from "./container-resources.js";
 import { parseQuantity } from "./quantity.js";
 
 export default defineAnalyzer({
@@ -10,9 +10,9 @@ export default defineAnalyzer({
   check({ container, workload, report }) {
     if (container.kind === "ephemeralContainer") return;
     const r = containerResources(workload, container);
-    if (r.limits?.entries.has("memory")) return;
-    const request = r.requests?.entries.get("memory");
-    const value = request && parseQuantity(request.value) !== undefined ? String(request.value) : "256Mi";
+    if (has(r.limits, "memory")) return;
+    const request = r.requests?.values.memory;
+    const value = request !== undefined && parseQuantity(request) !== undefined ? String(request) : "256Mi";
     report({
       at: r.limits?.node ?? r.node ?? container.node,
       message: `container '${container.name}' has no memory limit: write 'resources: { limits: { memory: ${value} } }' (equal to the request gives Guaranteed QoS)`,

@@ -1,5 +1,5 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
-import { containerResources } from "./container-resources.js";
+import { containerResources, has } from "./container-resources.js";
 
 export default defineAnalyzer({
   id: "resources/requests-missing",
@@ -10,7 +10,7 @@ export default defineAnalyzer({
     if (container.kind === "ephemeralContainer") return; // ephemeral containers may not set resources
     const r = containerResources(workload, container);
     // a limit without a request makes the API server default the request to the limit
-    const missing = ["cpu", "memory"].filter((k) => !r.requests?.entries.has(k) && !r.limits?.entries.has(k));
+    const missing = ["cpu", "memory"].filter((k) => !has(r.requests, k) && !has(r.limits, k));
     if (missing.length === 0) return;
     const yaml = missing.map((k) => (k === "cpu" ? "cpu: 100m" : "memory: 128Mi")).join(", ");
     report({

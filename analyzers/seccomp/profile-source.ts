@@ -26,6 +26,7 @@ export interface SeccompAnnotation {
 
 /** The annotation that would apply to a container: its own, else the pod's. */
 export function seccompAnnotation(workload: Workload, container: Container): SeccompAnnotation | undefined {
+  if (!isObj(workload.podMetadata.annotations)) return undefined; // no annotations: the common case, kept cheap
   const own = annotationAt(workload, SECCOMP_CONTAINER_ANNOTATION_PREFIX + container.name, "container");
   return own ?? annotationAt(workload, SECCOMP_POD_ANNOTATION, "pod");
 }
