@@ -8,15 +8,13 @@ import type { Pos, SourceFile } from "../source/source-file.js";
  * edits are re-opened with the Document API by propose.
  */
 /**
- * What the loader's listener saw of a collection: its first child's offset and its
- * children as a flat list `[offset, value, offset, value …]` — for a mapping the values
- * alternate key and value. Kept as-is from the listener: no allocation at close time.
+ * What the loader's listener saw of a collection, kept as the listener built it (no
+ * allocation at close time): `[start, isMap, offset, value, offset, value …]` where
+ * start is the first child's offset and, for a mapping, the values alternate key and
+ * value.
  */
-interface NodeOffsets {
-  start: number;
-  children: unknown[];
-  isMap: boolean;
-}
+type NodeOffsets = unknown[];
+const FIRST_CHILD = 2;
 
 /**
  * Offsets ride on the parsed objects under a non-enumerable symbol: a WeakMap with
@@ -37,22 +35,21 @@ export class YamlPositions {
   /** Where a mapping or sequence starts (its first key or item). */
   of(obj: object): Pos | undefined {
     const o = (obj as WithOffsets)[OFFSETS];
-    return o ? { file: this.file, offset: o.start } : undefined;
+    return o ? { file: this.file, offset: o[0] as number } : undefined;
   }
 
   /** Where a key of a mapping is written. */
   key(obj: object, key: string): Pos | undefined {
     const o = (obj as WithOffsets)[OFFSETS];
-    if (!o?.isMap) return undefined;
-    const c = o.children;
-    for (let i = 0; i < c.length; i += 4) if (c[i + 1] === key || String(c[i + 1]) === key) return { file: this.file, offset: c[i] as number };
+    if (!o || o[1] !== true) return undefined;
+    for (let i = FIRST_CHILD; i < o.length; i += 4) if (o[i + 1] === key || String(o[i + 1]) === key) return { file: this.file, offset: o[i] as number };
     return undefined;
   }
 
   /** Where an item of a sequence is written. */
   item(arr: readonly unknown[], index: number): Pos | undefined {
     const o = (arr as WithOffsets)[OFFSETS];
-    const off = o && !o.isMap ? o.children[index * 2] : undefined;
+    const off = o && o[1] === false ? o[FIRST_CHILD + index * 2] : undefined;
     return typeof off === "number" ? { file: this.file, offset: off } : undefined;
   }
 }
@@ -117,14 +114,16 @@ function parseInto(text: string, file: SourceFile, positions: YamlPositions, doc
   const stack: unknown[] = [];
   const listener = (event: "open" | "close", state: { position: number; result: unknown }) => {
     if (event === "open") {
-      stack.push(state.position, []);
+      stack.push(state.position, [state.position, false]);
       return;
     }
     const children = stack.pop() as unknown[];
     const start = stack.pop() as number;
     const result = state.result;
     if (result !== null && typeof result === "object") {
-      positions.record(result, { start: children.length > 0 ? (children[0] as number) : start, children, isMap: !Array.isArray(result) });
+      if (children.length > FIRST_CHILD) children[0] = children[FIRST_CHILD];
+      children[1] = !Array.isArray(result);
+      positions.record(result, children);
     }
     const parent = stack[stack.length - 1];
     if (parent !== undefined) (parent as unknown[]).push(start, result);
