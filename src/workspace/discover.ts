@@ -41,7 +41,8 @@ export async function discover(root: string, explicit: string[] | undefined, opt
       }),
     };
   }
-  const entries = await fg("**/*", {
+  // the synchronous walk is ~2x faster than the async one for a large tree (bench/scan)
+  const entries = fg.sync("**/*", {
     cwd: absRoot,
     dot: true,
     onlyFiles: true,
@@ -51,12 +52,13 @@ export async function discover(root: string, explicit: string[] | undefined, opt
     suppressErrors: true,
   });
   const ig = await gitignores(absRoot, entries.map((e) => e.path));
-  if (options.ignore?.length) ig.add(options.ignore);
+  if (options.ignore?.length) ig.ig.add(options.ignore);
+  const ignored = ig.patterns > 0 || options.ignore?.length ? (rel: string) => ig.ig.ignores(rel) : () => false;
   const files: DiscoveredFile[] = [];
   for (const entry of entries) {
     const rel = entry.path;
     const roles = rolesOf(rel);
-    if (roles.length === 0 || ig.ignores(rel)) continue;
+    if (roles.length === 0 || ignored(rel)) continue;
     const abs = path.join(absRoot, rel);
     if (entry.dirent.isSymbolicLink() && !(await targetInside(absRoot, abs))) continue;
     files.push({ rel, abs, roles });
@@ -66,8 +68,9 @@ export async function discover(root: string, explicit: string[] | undefined, opt
 }
 
 /** One matcher for every .gitignore, each pattern re-rooted at its own folder. */
-async function gitignores(root: string, paths: string[]): Promise<Ignore> {
+async function gitignores(root: string, paths: string[]): Promise<{ ig: Ignore; patterns: number }> {
   const ig = ignore();
+  let patterns = 0;
   const found = paths.filter((p) => p === ".gitignore" || p.endsWith("/.gitignore"));
   for (const p of found) {
     const dir = p.slice(0, -".gitignore".length);
@@ -83,9 +86,10 @@ async function gitignores(root: string, paths: string[]): Promise<Ignore> {
         pat = anchored ? dir + pat.replace(/^\//, "") : `${dir}**/${pat}`;
       }
       ig.add(negated ? `!${pat}` : pat);
+      patterns++;
     }
   }
-  return ig;
+  return { ig, patterns };
 }
 
 async function targetInside(root: string, abs: string): Promise<boolean> {
