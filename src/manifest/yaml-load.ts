@@ -111,22 +111,30 @@ function parseInto(text: string, file: SourceFile, positions: YamlPositions, doc
   // The listener sees 'open' at the start of every node and 'close' with its result.
   // Keys and items open exactly where they are written, so a collection's children
   // give the offsets we need; a collection itself starts at its first child.
-  const stack: unknown[] = [];
+  // Most nodes are scalars: a frame's child list is made only when a child closes.
+  const starts: number[] = [];
+  const lists: Array<unknown[] | null> = [];
+  let depth = 0;
   const listener = (event: "open" | "close", state: { position: number; result: unknown }) => {
     if (event === "open") {
-      stack.push(state.position, [state.position, false]);
+      starts[depth] = state.position;
+      lists[depth] = null;
+      depth++;
       return;
     }
-    const children = stack.pop() as unknown[];
-    const start = stack.pop() as number;
+    depth--;
+    const start = starts[depth]!;
     const result = state.result;
     if (result !== null && typeof result === "object") {
+      const children = lists[depth] ?? [start, false];
       if (children.length > FIRST_CHILD) children[0] = children[FIRST_CHILD];
       children[1] = !Array.isArray(result);
       positions.record(result, children);
     }
-    const parent = stack[stack.length - 1];
-    if (parent !== undefined) (parent as unknown[]).push(start, result);
+    if (depth > 0) {
+      const parent = (lists[depth - 1] ??= [starts[depth - 1], false]);
+      parent.push(start, result);
+    }
   };
   try {
     let index = docs.length;
