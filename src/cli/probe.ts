@@ -5,7 +5,9 @@ import { imageOnlyInput, workloadFromManifest } from "../probe/manifest-input.js
 import { probeText } from "../probe/report.js";
 import { probe } from "../probe/search.js";
 import { UsageError } from "./errors.js";
-import { emit, parseFormat } from "./output.js";
+import { emit, parseFailOn, parseFormat, type FailOn } from "./output.js";
+import { severityRank, type Severity } from "../analyze/finding.js";
+import type { ProbeReport } from "../probe/report.js";
 import { createProgress } from "./progress.js";
 
 const FORMATS = ["text", "json"] as const;
@@ -21,6 +23,7 @@ interface ProbeOptions {
   privilegedPortsAllowed?: boolean;
   concurrency: string;
   pull?: boolean;
+  failOn: string;
 }
 
 export function register(program: Command): void {
@@ -41,8 +44,10 @@ export function register(program: Command): void {
     )
     .option("--concurrency <n>", "trials run at once", "3")
     .option("--pull", "pull TARGET when it is an image reference the engine does not have")
+    .option("--fail-on <severity>", "exit 1 when the image cannot be hardened: error = no verified proposal; warning = also when it needs root or a capability Pod Security 'restricted' forbids; none", "error")
     .action(async (target: string, opts: ProbeOptions, cmd: Command) => {
       const format = parseFormat(opts.format, FORMATS);
+      const failOn = parseFailOn(opts.failOn);
       const timeoutMs = parseDuration(opts.timeout);
       const concurrency = Number.parseInt(opts.concurrency, 10);
       if (!(concurrency >= 1 && concurrency <= 8)) throw new UsageError(`--concurrency: expected 1 to 8, got '${opts.concurrency}'`);
@@ -68,12 +73,26 @@ export function register(program: Command): void {
         await session.close();
         progress.done();
         await emit(format === "json" ? JSON.stringify(report, null, 2) + "\n" : probeText(report), opts.output);
-        cmd.setOptionValue("exitCode", 0);
+        cmd.setOptionValue("exitCode", probeExitCode(report, failOn));
       } finally {
         progress.done();
         await session.close();
       }
     });
+}
+
+/**
+ * A gate for pipelines: the probe's outcome as severities. No verified proposal is an
+ * error; needing root, or a capability beyond NET_BIND_SERVICE (which keeps the workload
+ * out of Pod Security 'restricted'), is a warning.
+ */
+export function probeExitCode(report: ProbeReport, failOn: FailOn): 0 | 1 {
+  if (failOn === "none") return 0;
+  const outcomes: Severity[] = [];
+  if (!report.verified) outcomes.push("error");
+  if (!report.runsAsNonRoot) outcomes.push("warning");
+  if (report.capabilities.needed.some((c) => c !== "NET_BIND_SERVICE")) outcomes.push("warning");
+  return outcomes.some((s) => severityRank(s) >= severityRank(failOn)) ? 1 : 0;
 }
 
 /** `30s`, `2m`, `1500ms`, or plain seconds. */
