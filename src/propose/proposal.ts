@@ -13,6 +13,22 @@ export interface Proposal {
   evidence: string[];
   /** True only when a trial with exactly this proposal behaved like the baseline. */
   verified: boolean;
+  /** Pod template annotations to set: seccomp before Kubernetes 1.19, AppArmor before 1.30. */
+  podAnnotations?: Record<string, string>;
+  /** Each decision with the field it sets (propose fills it; the probe may leave it out). */
+  fields?: FieldEvidence[];
+  /** The Pod Security Standards level the workload reaches with the proposal applied, and what keeps it from `restricted`. */
+  pss?: { level: "privileged" | "baseline" | "restricted"; blockers: string[] };
+}
+
+/** One field of a proposal and why it has that value. */
+export interface FieldEvidence {
+  /** where it goes, e.g. `containers[web].securityContext.capabilities.add` or `securityContext.runAsUser` (pod) */
+  field: string;
+  value: unknown;
+  evidence: string;
+  /** how it was decided */
+  source: "static" | "probe" | "manifest";
 }
 
 export interface ProposalWorkload {
@@ -28,10 +44,16 @@ export interface PodSecurityContextProposal {
   runAsGroup?: number;
   fsGroup?: number;
   seccompProfile?: { type: "RuntimeDefault" | "Localhost" | "Unconfined"; localhostProfile?: string };
+  /** The AppArmor field (Kubernetes 1.30+); earlier versions get `podAnnotations`. */
+  appArmorProfile?: { type: "RuntimeDefault" | "Localhost" | "Unconfined"; localhostProfile?: string };
 }
 
 export interface ContainerProposal {
   name: string;
+  /** Which list of the pod spec it is in (absent means `containers`). */
+  list?: "containers" | "initContainers";
+  /** The image pinned by digest, when the digest is known and the manifest uses a tag. */
+  image?: string;
   securityContext: ContainerSecurityContextProposal;
   volumeMounts: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
 }
@@ -44,6 +66,8 @@ export interface ContainerSecurityContextProposal {
   runAsUser?: number;
   runAsGroup?: number;
   capabilities?: { drop?: string[]; add?: string[] };
+  seccompProfile?: { type: "RuntimeDefault" | "Localhost" | "Unconfined"; localhostProfile?: string };
+  appArmorProfile?: { type: "RuntimeDefault" | "Localhost" | "Unconfined"; localhostProfile?: string };
 }
 
 export interface VolumeProposal {

@@ -1,0 +1,93 @@
+import type { Dockerfile } from "../dockerfile/model.js";
+import type { Container, Workload } from "../manifest/workload.js";
+import type { Pair } from "../pairing/pair.js";
+import type { ScanResult } from "../scan/pipeline.js";
+import { decideContainer, type ContainerDecision, type ProbeFacts } from "./decide.js";
+import { staticImageFacts, type StaticImageFacts } from "./image-facts.js";
+import { placeWorkload, type PlacedProposal } from "./place.js";
+
+/** The Dockerfile (and stage) a workload container runs, as pairing linked them. */
+export interface ContainerImage {
+  dockerfile: Dockerfile;
+  stage: string | null;
+  facts: StaticImageFacts;
+}
+
+/** Key of one container of one workload, stable across the scan. */
+export function containerKey(w: Workload, c: Container): string {
+  return `${w.file.path}#${w.docIndex}#${w.kind}/${w.namespace}/${w.name}#${c.kind}/${c.name}`;
+}
+
+/** Which Dockerfile each workload container runs, from the pairing result. */
+export function imagesByContainer(scan: Pick<ScanResult, "pairing" | "dockerfiles" | "config" | "workloads">): Map<string, ContainerImage> {
+  const out = new Map<string, ContainerImage>();
+  const pairs = scan.pairing.pairs.length ? scan.pairing.pairs : configPairs(scan);
+  for (const pair of pairs) {
+    const facts = staticImageFacts(pair.dockerfile, pair.stage);
+    if (!facts) continue;
+    for (const t of pair.targets) {
+      const key = containerKey(t.workload, t.container);
+      if (!out.has(key)) out.set(key, { dockerfile: pair.dockerfile, stage: pair.stage, facts });
+    }
+  }
+  return out;
+}
+
+/**
+ * Stopgap while pairing (src/pairing) returns no pairs: the explicit `images:` mappings of
+ * `.shipshape.yaml`, matched by image repository. Unused as soon as pairing yields pairs.
+ */
+function configPairs(scan: Pick<ScanResult, "dockerfiles" | "config" | "workloads">): Pair[] {
+  const pairs: Pair[] = [];
+  for (const m of scan.config.images) {
+    const dockerfile = scan.dockerfiles.find((d) => d.file.path === m.dockerfile.replace(/^\.\//, ""));
+    if (!dockerfile) continue;
+    const repo = imageRepository(m.image);
+    const targets = scan.workloads.flatMap(({ workload }) =>
+      workload.containers.filter((c) => c.image && imageRepository(c.image.value) === repo).map((container) => ({ workload, container })),
+    );
+    pairs.push({ dockerfile, stage: m.target ?? null, image: repo, targets, evidence: [], confidence: "high" });
+  }
+  return pairs;
+}
+
+/** `ghcr.io/acme/web:1.2@sha256:…` → `ghcr.io/acme/web`; Docker Hub short names normalised. */
+export function imageRepository(ref: string): string {
+  let r = ref.split("@")[0]!;
+  const slash = r.lastIndexOf("/");
+  const colon = r.lastIndexOf(":");
+  if (colon > slash) r = r.slice(0, colon);
+  const first = r.split("/")[0]!;
+  const hasRegistry = r.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+  if (!hasRegistry) r = "docker.io/" + (r.includes("/") ? r : "library/" + r);
+  return r;
+}
+
+export interface ProposeOptions {
+  /** probe facts by container key (propose --probe) */
+  probes?: Map<string, ProbeFacts>;
+  /** verified flag by workload (file#doc#kind/ns/name); absent = false */
+  verified?: Map<string, { verified: boolean; evidence: string[] }>;
+}
+
+export function workloadKey(w: Workload): string {
+  return `${w.file.path}#${w.docIndex}#${w.kind}/${w.namespace}/${w.name}`;
+}
+
+/** The proposal of every workload of a scan, static evidence plus probe facts when given. */
+export function proposeAll(scan: ScanResult, options: ProposeOptions = {}): PlacedProposal[] {
+  const images = imagesByContainer(scan);
+  const out: PlacedProposal[] = [];
+  for (const { workload } of scan.workloads) {
+    const decisions: ContainerDecision[] = [];
+    for (const container of workload.containers) {
+      if (container.kind === "ephemeralContainer") continue; // debugging containers are not part of the template
+      const key = containerKey(workload, container);
+      decisions.push(decideContainer({ workload, container, image: images.get(key)?.facts, probe: options.probes?.get(key), kube: scan.kube }));
+    }
+    if (decisions.length === 0) continue;
+    const v = options.verified?.get(workloadKey(workload));
+    out.push(placeWorkload(workload, decisions, scan.kube, v?.verified ?? false, v?.evidence ?? []));
+  }
+  return out;
+}

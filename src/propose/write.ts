@@ -1,0 +1,132 @@
+import { randomBytes } from "node:crypto";
+import { chmod, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { loadYaml } from "../manifest/yaml-load.js";
+import type { ManifestFile } from "../manifest/load.js";
+import { SourceFile } from "../source/source-file.js";
+import { applyChanges, type ObjectPath, sameValue } from "./changes.js";
+import type { PlacedProposal } from "./place.js";
+import { unifiedDiff } from "./unified-diff.js";
+import { editYamlText, type ObjectEdits } from "./yaml-edit.js";
+
+/** The new text of one manifest file, or why it cannot be written. */
+export interface FileEdit {
+  /** relative to the scanned root */
+  file: string;
+  abs: string;
+  before: string;
+  after: string;
+  problems: string[];
+}
+
+type Obj = Record<string, unknown>;
+
+/**
+ * Splice every workload's changes into its file's text. The result is checked: parsed
+ * again, each document must equal the original with exactly its changes applied, or the
+ * file is left alone and the mismatch reported.
+ */
+export function planFileEdits(root: string, placed: PlacedProposal[], manifests: ManifestFile[]): FileEdit[] {
+  const byFile = new Map<string, PlacedProposal[]>();
+  for (const p of placed) {
+    if (p.changes.length === 0) continue;
+    const list = byFile.get(p.workload.file.path) ?? [];
+    list.push(p);
+    byFile.set(p.workload.file.path, list);
+  }
+  const edits: FileEdit[] = [];
+  for (const [file, list] of byFile) {
+    const manifest = manifests.find((m) => m.file.path === file);
+    const before = list[0]!.workload.file.text;
+    const abs = path.resolve(root, file);
+    const problems: string[] = [];
+    if (file === "<stdin>" || !manifest) {
+      edits.push({ file, abs, before, after: before, problems: ["manifests read from standard input cannot be written back: use --format patch"] });
+      continue;
+    }
+    if (manifest.error) {
+      edits.push({ file, abs, before, after: before, problems: [`the file does not parse (line ${manifest.error.line}): not edited`] });
+      continue;
+    }
+    const original = loadYaml(new SourceFile(file, before)).docs.map((d) => d.value);
+    const objectEdits: ObjectEdits[] = list.map((p) => ({ docIndex: p.workload.docIndex, prefix: prefixOf(p, original), changes: p.changes }));
+    const json = /\.json$/i.test(file);
+    const result = editYamlText(before, objectEdits, json);
+    problems.push(...result.problems);
+    if (problems.length === 0) {
+      const check = verifyEdit(file, original, result.text, objectEdits);
+      if (check) problems.push(check);
+    }
+    edits.push({ file, abs, before, after: problems.length ? before : result.text, problems });
+  }
+  return edits;
+}
+
+/** A List item's path inside its document. */
+function prefixOf(p: PlacedProposal, docs: unknown[]): ObjectPath {
+  const doc = docs[p.workload.docIndex] as Obj | undefined;
+  if (doc && typeof doc.kind === "string" && doc.kind.endsWith("List") && Array.isArray(doc.items)) {
+    const i = doc.items.findIndex((item) => sameValue(item, p.workload.object));
+    if (i >= 0) return ["items", { index: i, key: "", value: "" }];
+  }
+  return [];
+}
+
+function verifyEdit(file: string, original: unknown[], text: string, edits: ObjectEdits[]): string | undefined {
+  const reread = loadYaml(new SourceFile(file, text));
+  if (reread.error) return `internal: the edited text does not parse (${reread.error.message}); not written`;
+  if (reread.docs.length !== original.length) return "internal: the edit changed the number of documents; not written";
+  for (let index = 0; index < original.length; index++) {
+    const expected = { root: structuredClone(original[index]) } as Obj;
+    for (const e of edits.filter((x) => x.docIndex === index)) applyChanges(expected, e.changes.map((c) => ({ ...c, path: ["root", ...e.prefix, ...c.path] })));
+    if (!sameValue(expected.root, reread.docs[index]!.value)) return `internal: document ${index + 1} did not come out as planned; not written`;
+  }
+  return undefined;
+}
+
+export type WriteOutcome = { file: string; status: "written" | "unchanged" | "conflict" | "failed"; message?: string };
+
+/**
+ * Write atomically: a temporary file in the same directory, renamed over the original. The
+ * file on disk must still hold the text the scan read, checked before and after the temporary
+ * file is written; otherwise someone edited it meanwhile and it is not overwritten.
+ */
+export async function writeFileEdit(edit: FileEdit): Promise<WriteOutcome> {
+  if (edit.problems.length) return { file: edit.file, status: "failed", message: edit.problems.join("; ") };
+  if (edit.after === edit.before) return { file: edit.file, status: "unchanged" };
+  const current = await readCurrent(edit.abs);
+  if (current === undefined) return { file: edit.file, status: "failed", message: "cannot read it any more" };
+  if (current.text !== edit.before) return { file: edit.file, status: "conflict", message: "changed on disk since it was read: not overwritten (run propose again)" };
+  const tmp = path.join(path.dirname(edit.abs), `.${path.basename(edit.abs)}.shipshape-${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    await writeFile(tmp, (current.bom ? "\ufeff" : "") + edit.after, { flag: "wx" });
+    await chmod(tmp, current.mode & 0o7777);
+    const again = await readCurrent(edit.abs);
+    if (!again || again.text !== edit.before || again.mtimeMs !== current.mtimeMs) {
+      await unlink(tmp).catch(() => undefined);
+      return { file: edit.file, status: "conflict", message: "changed on disk while writing: not overwritten (run propose again)" };
+    }
+    await rename(tmp, edit.abs);
+    return { file: edit.file, status: "written" };
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    return { file: edit.file, status: "failed", message: (err as NodeJS.ErrnoException).code ?? String(err) };
+  }
+}
+
+async function readCurrent(abs: string): Promise<{ text: string; bom: boolean; mtimeMs: number; mode: number } | undefined> {
+  try {
+    const [buf, st] = await Promise.all([readFile(abs), stat(abs)]);
+    let text = buf.toString("utf8");
+    const bom = text.charCodeAt(0) === 0xfeff;
+    if (bom) text = text.slice(1);
+    return { text, bom, mtimeMs: st.mtimeMs, mode: st.mode };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `--dry-run`: the diff `--write` would apply. */
+export function editDiff(edit: FileEdit): string {
+  return unifiedDiff(`a/${edit.file}`, `b/${edit.file}`, edit.before, edit.after);
+}

@@ -1,0 +1,255 @@
+import { isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, stringify, type YAMLMap, type YAMLSeq } from "yaml";
+import { type Change, isKeyed, type ObjectPath, formatPath } from "./changes.js";
+
+/** The changes for one object of a file: its document, and its path inside it (a List item). */
+export interface ObjectEdits {
+  docIndex: number;
+  prefix: ObjectPath;
+  changes: Change[];
+}
+
+export interface EditResult {
+  text: string;
+  /** changes that could not be made (an alias on the way, a container that moved …) */
+  problems: string[];
+}
+
+/**
+ * Apply changes to YAML (or JSON) text by splicing only the ranges they touch, so every
+ * other byte — comments, quoting, flow or block style, indentation, other documents —
+ * stays as it was. `String(doc)` would re-format the whole document; this does not.
+ * Each change re-parses the text it edits: files are small and a fresh parse keeps every
+ * range right after the previous splice.
+ */
+export function editYamlText(original: string, edits: ObjectEdits[], json = false): EditResult {
+  let text = original;
+  const problems: string[] = [];
+  for (const e of edits) {
+    for (const change of e.changes) {
+      const path = [...e.prefix, ...change.path];
+      try {
+        const next = applyOne(text, e.docIndex, path, change, json);
+        if (typeof next === "string") text = next;
+        else problems.push(`${formatPath(change.path)}: ${next.problem}`);
+      } catch (err) {
+        problems.push(`${formatPath(change.path)}: ${(err as Error).message}`);
+      }
+    }
+  }
+  return { text, problems };
+}
+
+type Found =
+  | { kind: "found"; node: Node }
+  | { kind: "null"; node: Node } // the key is there with no value (or null)
+  | { kind: "missing"; parent: YAMLMap; at: number };
+
+function applyOne(text: string, docIndex: number, path: ObjectPath, change: Change, json: boolean): string | { problem: string } {
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs)) return { problem: "the file holds no documents" };
+  const doc = docs[docIndex];
+  if (!doc || doc.errors.length) return { problem: `document ${docIndex + 1} does not parse` };
+  const root = doc.contents as Node | null;
+  if (!root) return { problem: `document ${docIndex + 1} is empty` };
+  const style = detectStyle(text, root);
+  const found = find(root, path);
+  if ("problem" in found) return found;
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+
+  if (found.kind === "found") {
+    const node = found.node;
+    if (change.op === "append") {
+      if (!isSeq(node)) return { problem: "not a list" };
+      return appendToSeq(text, node, change.value, style, json, eol);
+    }
+    return replaceNode(text, node, change.value, style, json, eol);
+  }
+  // build the missing part as one nested value
+  const missingFrom = found.kind === "missing" ? found.at : path.length; // "null": the whole value at path replaces null
+  let value: unknown = change.op === "append" ? [change.value] : change.value;
+  for (let k = path.length - 1; k > missingFrom; k--) {
+    const seg = path[k]!;
+    if (isKeyed(seg)) return { problem: "a list item is missing" };
+    value = { [seg]: value };
+  }
+  if (found.kind === "null") return replaceNode(text, found.node, value, style, json, eol);
+  const key = path[found.at] as string;
+  return insertPair(text, found.parent, key, value, style, json, eol);
+}
+
+function find(root: Node, path: ObjectPath): Found | { problem: string } {
+  let node: Node = root;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    if (isAlias(node)) return { problem: "an alias (*ref) is on the way: edit its anchor by hand" };
+    if (isKeyed(seg)) {
+      if (!isSeq(node)) return { problem: `expected a list at ${formatPath(path.slice(0, i))}` };
+      const item = node.items[seg.index] as Node | undefined;
+      if (!item) return { problem: `no item ${seg.index} in ${formatPath(path.slice(0, i))}` };
+      if (seg.key) {
+        if (!isMap(item) || String((item.get(seg.key, true) as { value?: unknown } | undefined)?.value) !== seg.value)
+          return { problem: `item ${seg.index} is not ${seg.key}=${seg.value}: the file changed` };
+      }
+      node = item;
+      continue;
+    }
+    if (!isMap(node)) return { problem: `expected a mapping at ${formatPath(path.slice(0, i)) || "the document root"}` };
+    const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === seg);
+    if (!pair) return { kind: "missing", parent: node, at: i };
+    const value = pair.value as Node | null;
+    if (value === null || (isScalar(value) && value.value === null)) {
+      if (value === null) return { problem: `${seg} has no value: give it one ({} or []) and run again` };
+      return { kind: "null", node: value };
+    }
+    node = value;
+  }
+  return { kind: "found", node };
+}
+
+interface Style {
+  /** spaces per nesting level in block mappings */
+  step: number;
+  /** extra indentation of a block list under its key (0: `key:\n- a`, else `key:\n  - a`) */
+  seqIndent: number;
+}
+
+function detectStyle(text: string, root: Node): Style {
+  let step: number | undefined;
+  let seqIndent: number | undefined;
+  const visit = (node: unknown, depth: number) => {
+    if (depth > 12 || (step !== undefined && seqIndent !== undefined)) return;
+    if (isMap(node) && !node.flow) {
+      const col = columnOf(text, node.range![0]);
+      for (const p of node.items) {
+        const v = p.value as Node | null;
+        if (isMap(v) && !v.flow && step === undefined) {
+          const d = columnOf(text, v.range![0]) - col;
+          if (d > 0) step = d;
+        }
+        if (isSeq(v) && !v.flow && seqIndent === undefined && onOwnLine(text, v.range![0])) seqIndent = columnOf(text, v.range![0]) - col;
+        visit(v, depth + 1);
+      }
+    } else if (isSeq(node) && !node.flow) {
+      for (const item of node.items) visit(item, depth + 1);
+    }
+  };
+  visit(root, 0);
+  return { step: step ?? 2, seqIndent: seqIndent ?? step ?? 2 };
+}
+
+// ── splicing ──
+
+function replaceNode(text: string, node: Node, value: unknown, style: Style, json: boolean, eol: string): string {
+  const [start] = node.range!;
+  const end = contentEnd(node);
+  const blockCollection = (isMap(node) || isSeq(node)) && !(node as YAMLMap).flow;
+  if (blockCollection && isCollection(value) && !isEmpty(value) && onOwnLine(text, start) && !json) {
+    const col = columnOf(text, start);
+    const lines = Array.isArray(value) ? renderSeqItems(value, col, style) : Object.entries(value as object).flatMap(([k, v]) => renderPair(k, v, col, style));
+    return text.slice(0, start - col) + lines.join(eol) + text.slice(end);
+  }
+  const space = start === end && text[start - 1] === ":" ? " " : "";
+  return text.slice(0, start) + space + renderFlow(value, json) + text.slice(end);
+}
+
+function insertPair(text: string, map: YAMLMap, key: string, value: unknown, style: Style, json: boolean, eol: string): string {
+  if (map.flow || json) {
+    const pair = `${renderKey(key, json)}: ${renderFlow(value, json)}`;
+    if (map.items.length === 0) {
+      const [start, end] = map.range!;
+      return text.slice(0, start) + (json ? `{${pair}}` : `{ ${pair} }`) + text.slice(end);
+    }
+    const at = contentEnd(map.items[map.items.length - 1]!.value as Node | null, map.items[map.items.length - 1]!.key as Node);
+    return text.slice(0, at) + `, ${pair}` + text.slice(at);
+  }
+  const col = columnOf(text, map.range![0]);
+  return insertLines(text, contentEnd(map), renderPair(key, value, col, style), eol);
+}
+
+function appendToSeq(text: string, seq: YAMLSeq, item: unknown, style: Style, json: boolean, eol: string): string {
+  if (seq.flow || json) {
+    const rendered = renderFlow(item, json);
+    if (seq.items.length === 0) {
+      const [start, end] = seq.range!;
+      return text.slice(0, start) + `[${rendered}]` + text.slice(end);
+    }
+    const at = contentEnd(seq.items[seq.items.length - 1] as Node);
+    return text.slice(0, at) + `, ${rendered}` + text.slice(at);
+  }
+  const col = columnOf(text, seq.range![0]);
+  return insertLines(text, contentEnd(seq), renderSeqItems([item], col, style), eol);
+}
+
+/** Insert whole lines after the line holding `offset`. */
+function insertLines(text: string, offset: number, lines: string[], eol: string): string {
+  const nl = text.indexOf("\n", offset);
+  if (nl === -1) return text + eol + lines.join(eol);
+  return text.slice(0, nl + 1) + lines.map((l) => l + eol).join("") + text.slice(nl + 1);
+}
+
+/** Where the last content of a node ends (not its trailing comments). */
+function contentEnd(node: Node | null, fallback?: Node): number {
+  if (node === null) return fallback!.range![1];
+  if ((isMap(node) || isSeq(node)) && !(node as YAMLMap).flow && (node as YAMLMap).items.length) {
+    const items = (node as YAMLMap | YAMLSeq).items;
+    const last = items[items.length - 1]!;
+    if (isMap(node)) {
+      const pair = last as YAMLMap["items"][number];
+      return contentEnd(pair.value as Node | null, pair.key as Node);
+    }
+    return contentEnd(last as Node);
+  }
+  return node.range![1];
+}
+
+function columnOf(text: string, offset: number): number {
+  return offset - (text.lastIndexOf("\n", offset - 1) + 1);
+}
+
+function onOwnLine(text: string, offset: number): boolean {
+  return /^[ \t]*$/.test(text.slice(text.lastIndexOf("\n", offset - 1) + 1, offset));
+}
+
+// ── rendering ──
+
+type Obj = Record<string, unknown>;
+const isCollection = (v: unknown): v is Obj | unknown[] => v !== null && typeof v === "object";
+const isEmpty = (v: unknown) => (Array.isArray(v) ? v.length === 0 : isCollection(v) && Object.keys(v).length === 0);
+
+function renderScalar(v: unknown): string {
+  return stringify(v, { lineWidth: 0 }).trimEnd();
+}
+
+function renderKey(key: string, json: boolean): string {
+  return json ? JSON.stringify(key) : renderScalar(key);
+}
+
+function renderFlow(v: unknown, json: boolean): string {
+  if (json) return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map((x) => renderFlow(x, false)).join(", ")}]`;
+  if (isCollection(v)) {
+    const entries = Object.entries(v);
+    return entries.length ? `{ ${entries.map(([k, x]) => `${renderScalar(k)}: ${renderFlow(x, false)}`).join(", ")} }` : "{}";
+  }
+  return renderScalar(v);
+}
+
+/** `key: value` as block lines at a column. */
+function renderPair(key: string, value: unknown, col: number, style: Style): string[] {
+  const head = " ".repeat(col) + renderScalar(key) + ":";
+  if (!isCollection(value) || isEmpty(value)) return [`${head} ${renderFlow(value, false)}`];
+  if (Array.isArray(value)) return [head, ...renderSeqItems(value, col + style.seqIndent, style)];
+  return [head, ...Object.entries(value).flatMap(([k, v]) => renderPair(k, v, col + style.step, style))];
+}
+
+/** `- item` block lines at a column; a mapping item continues two columns in. */
+function renderSeqItems(items: unknown[], col: number, style: Style): string[] {
+  const pad = " ".repeat(col);
+  return items.flatMap((item) => {
+    if (!isCollection(item) || isEmpty(item)) return [`${pad}- ${renderFlow(item, false)}`];
+    if (Array.isArray(item)) return [`${pad}-`, ...renderSeqItems(item, col + 2, style)];
+    const lines = Object.entries(item).flatMap(([k, v]) => renderPair(k, v, col + 2, style));
+    lines[0] = `${pad}- ${lines[0]!.slice(col + 2)}`;
+    return lines;
+  });
+}
