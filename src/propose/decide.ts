@@ -45,7 +45,8 @@ export interface ContainerDecision {
   add?: Decided<string[]>;
   /** the gid fsGroup should be when the pod has writable volumes */
   fsGroup?: Decided<number>;
-  mounts: Array<{ path: string; evidence: string; source: FieldEvidence["source"] }>;
+  /** emptyDirs the container needs; `existing` names the volume already mounted exactly there */
+  mounts: Array<{ path: string; evidence: string; source: FieldEvidence["source"]; existing?: string }>;
   annotations: Record<string, Decided<string>>;
   image?: Decided<string>;
   /** decisions that set no field ("kept your stricter …", "no emptyDir at /app …") */
@@ -219,9 +220,14 @@ export function decideContainer(input: DecideInput): ContainerDecision {
   for (const w of wanted) {
     if (seen.has(w.path)) continue;
     seen.add(w.path);
-    const covering = mountedAt.find((m) => w.path === m || w.path.startsWith(m === "/" ? "/" : m + "/"));
+    const exact = mountedAt.find((m) => m.path === w.path);
+    if (exact) {
+      d.mounts.push({ ...w, existing: exact.name, evidence: `${w.evidence} (already mounted)` });
+      continue;
+    }
+    const covering = mountedAt.find((m) => w.path.startsWith(m.path === "/" ? "/" : m.path + "/"));
     if (covering) {
-      d.notes.push(`emptyDir at ${w.path}: not needed, the manifest already mounts ${covering}`);
+      d.notes.push(`emptyDir at ${w.path}: not needed, the manifest already mounts ${covering.path}`);
       continue;
     }
     if (workdir && workdir !== "/" && (workdir === w.path || workdir.startsWith(w.path + "/"))) {
@@ -274,7 +280,11 @@ function decideSeccomp(d: ContainerDecision, workload: Workload, kube: KubeVersi
   const ownKey = "container.seccomp.security.alpha.kubernetes.io/" + d.container.name;
   const okAnn = (v: string | undefined) => v === "runtime/default" || v === "docker/default" || v?.startsWith("localhost/") === true;
   const own = workload.podAnnotations[ownKey];
-  if (own !== undefined && !okAnn(own)) {
+  if (own !== undefined && okAnn(own)) {
+    d.annotations[ownKey] = { value: own, evidence: "kept: set in the manifest", source: "manifest" };
+  } else if (own === undefined && okAnn(podValue)) {
+    d.annotations[SECCOMP_POD_ANNOTATION] = { value: podValue!, evidence: "kept: set in the manifest", source: "manifest" };
+  } else if (own !== undefined && !okAnn(own)) {
     d.annotations[ownKey] = { value: "runtime/default", evidence: `replaces ${own}: Kubernetes 1.${kube.minor} reads seccomp from annotations`, source: "static" };
   } else if (own === undefined && !okAnn(podValue)) {
     d.annotations[SECCOMP_POD_ANNOTATION] = {
@@ -307,7 +317,10 @@ function decideAppArmor(d: ContainerDecision, workload: Workload, kube: KubeVers
     };
     return;
   }
-  if (annotation === "runtime/default" || annotation?.startsWith("localhost/")) return;
+  if (annotation === "runtime/default" || annotation?.startsWith("localhost/")) {
+    d.annotations[key] = { value: annotation, evidence: "kept: set in the manifest", source: "manifest" };
+    return;
+  }
   d.annotations[key] = {
     value: "runtime/default",
     evidence: `${annotation ? `replaces ${annotation}: ` : ""}Kubernetes 1.${kube.minor} reads AppArmor from this annotation (the field exists from 1.30); ${nodesNote}`,
@@ -333,10 +346,13 @@ function privilegedPorts(container: Container, image: StaticImageFacts | undefin
   return out;
 }
 
-function existingMountPaths(container: Container): string[] {
+function existingMountPaths(container: Container): Array<{ path: string; name: string }> {
   const mounts = container.spec.volumeMounts;
   if (!Array.isArray(mounts)) return [];
-  return mounts.filter(isObj).map((m) => normalize(String(m.mountPath ?? ""))).filter((p) => p !== "");
+  return mounts
+    .filter(isObj)
+    .map((m) => ({ path: normalize(String(m.mountPath ?? "")), name: String(m.name ?? "") }))
+    .filter((m) => m.path !== "");
 }
 
 export function normalize(p: string): string {

@@ -157,6 +157,13 @@ export function placeWorkload(workload: Workload, decisions: ContainerDecision[]
   const volumes: VolumeProposal[] = [];
   for (const d of decisions) {
     for (const m of d.mounts) {
+      if (m.existing !== undefined) {
+        const vol = podVolumes.find((v) => v.name === m.existing);
+        containers.get(d)!.volumeMounts.push({ name: m.existing, mountPath: m.path });
+        if (vol && isObj(vol.emptyDir) && !volumes.some((v) => v.name === m.existing)) volumes.push({ name: m.existing, emptyDir: vol.emptyDir as VolumeProposal["emptyDir"] });
+        fields.push({ field: label(d, `volumeMounts[${m.path}]`), value: m.existing, evidence: m.evidence, source: "manifest" });
+        continue;
+      }
       let name = byPath.get(m.path);
       if (!name) {
         const base = volumeName(m.path);

@@ -224,14 +224,16 @@ function renderKey(key: string, json: boolean): string {
   return json ? JSON.stringify(key) : renderScalar(key);
 }
 
+/** One-line flow style; in a JSON file, JSON with the spacing JSON files usually have. */
 function renderFlow(v: unknown, json: boolean): string {
-  if (json) return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map((x) => renderFlow(x, false)).join(", ")}]`;
+  if (Array.isArray(v)) return `[${v.map((x) => renderFlow(x, json)).join(", ")}]`;
   if (isCollection(v)) {
     const entries = Object.entries(v);
-    return entries.length ? `{ ${entries.map(([k, x]) => `${renderScalar(k)}: ${renderFlow(x, false)}`).join(", ")} }` : "{}";
+    if (!entries.length) return "{}";
+    const inner = entries.map(([k, x]) => `${renderKey(k, json)}: ${renderFlow(x, json)}`).join(", ");
+    return json ? `{${inner}}` : `{ ${inner} }`;
   }
-  return renderScalar(v);
+  return json ? JSON.stringify(v) : renderScalar(v);
 }
 
 /** `key: value` as block lines at a column. */
