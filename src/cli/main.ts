@@ -4,6 +4,7 @@ import { TOOL } from "../tool.js";
 import { register as registerScan } from "./scan.js";
 import { register as registerRules } from "./rules.js";
 import { register as registerProbe } from "./probe.js";
+import { register as registerPairs } from "./pairs.js";
 import { register as registerPropose } from "./propose.js";
 
 /** Run the CLI; resolves to the exit code (0 clean, 1 findings at --fail-on, 2 could not do the job). */
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<number> {
   registerScan(program);
   registerRules(program);
   registerProbe(program);
+  registerPairs(program);
   registerPropose(program);
   try {
     await program.parseAsync(argv);

@@ -1,8 +1,29 @@
+import path from "node:path";
 import type { Dockerfile } from "../dockerfile/model.js";
-import type { Workload } from "../manifest/workload.js";
+import { parseDockerfile } from "../dockerfile/parse.js";
+import type { Container, Workload } from "../manifest/workload.js";
 import type { Config } from "../config/config.js";
 import type { SourceFile } from "../source/source-file.js";
-import type { Pair } from "./pair.js";
+import { evidenceOf, type ImageBuild } from "./build.js";
+import { isFirstParty } from "./first-party.js";
+import {
+  bindTemplate,
+  hasUnresolved,
+  matchesRepository,
+  normalizeImageRef,
+  pathMatcher,
+  repositoryPattern,
+  type RepositoryPattern,
+} from "./image-ref.js";
+import type { Confidence, DeployedImage, Evidence, Pair, PairBuild } from "./pair.js";
+import { ciBuilds, CLOUD_BUILD, GITHUB_WORKFLOW, GITLAB_CI } from "./sources/ci.js";
+import { composeBuilds } from "./sources/compose.js";
+import { configBuilds } from "./sources/config.js";
+import { heuristicMatches } from "./sources/heuristic.js";
+import { describeRewrite, KUSTOMIZATION_FILE, KustomizeTree } from "./sources/kustomize.js";
+import { MAKEFILE, makefileBuilds, SHELL_SCRIPT, shellScriptBuilds } from "./sources/makefile.js";
+import { skaffoldBuilds } from "./sources/skaffold.js";
+import { TILTFILE, tiltBuilds } from "./sources/tilt.js";
 
 export interface PairingInput {
   root: string;
@@ -25,9 +46,313 @@ export interface PairingResult {
   pairs: Pair[];
   unpairedDockerfiles: string[];
   unpairedContainers: UnpairedContainer[];
+  /** every build the build configs state, whether or not a workload deploys it */
+  builds?: ImageBuild[];
+}
+
+const SKAFFOLD = /(^|\/)skaffold([.-][\w-]+)*\.ya?ml$/;
+const COMPOSE = /(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/;
+const CONFIG = /^\.shipshape\.ya?ml$/;
+
+/** Every build the build configs state, one source module per evidence kind. */
+export function collectBuilds(input: Pick<PairingInput, "root" | "buildConfigs" | "config">): { builds: ImageBuild[]; kustomizations: SourceFile[] } {
+  const builds: ImageBuild[] = [];
+  const kustomizations: SourceFile[] = [];
+  let configFile: SourceFile | undefined;
+  for (const file of input.buildConfigs) {
+    const p = file.path;
+    try {
+      if (CONFIG.test(p)) configFile = file;
+      else if (KUSTOMIZATION_FILE.test(p)) kustomizations.push(file);
+      else if (SKAFFOLD.test(p)) builds.push(...skaffoldBuilds(file));
+      else if (COMPOSE.test(p)) builds.push(...composeBuilds(file, input.root));
+      else if (GITHUB_WORKFLOW.test(p) || GITLAB_CI.test(p) || CLOUD_BUILD.test(p)) builds.push(...ciBuilds(file));
+      else if (MAKEFILE.test(p)) builds.push(...makefileBuilds(file));
+      else if (TILTFILE.test(p)) builds.push(...tiltBuilds(file));
+      else if (SHELL_SCRIPT.test(p)) builds.push(...shellScriptBuilds(file));
+    } catch {
+      // a build config we cannot read is no evidence; its syntax is not ours to report
+    }
+  }
+  const fromConfig = input.config.source !== undefined && configFile && sameFile(input.config.source, input.root, configFile.path) ? configFile : undefined;
+  builds.unshift(...configBuilds(input.config, fromConfig, input.root));
+  return { builds, kustomizations };
+}
+
+function sameFile(source: string, root: string, rel: string): boolean {
+  return path.resolve(source) === path.resolve(root, rel);
+}
+
+/** A build tied to one Dockerfile, with the repositories it tags. */
+interface ResolvedBuild {
+  build: ImageBuild;
+  dockerfile: Dockerfile;
+  target?: string;
+  buildArgs?: Record<string, string>;
+  repositories: Array<{ pattern: RepositoryPattern; tags?: string[] }>;
+}
+
+interface IndexEntry {
+  resolved: ResolvedBuild;
+  pattern: RepositoryPattern;
+  tags?: string[];
 }
 
 /** Link each Dockerfile to the workload containers that deploy its image (issue 4). */
 export function pairImages(input: PairingInput): PairingResult {
-  return { pairs: [], unpairedDockerfiles: input.dockerfiles.map((d) => d.file.path), unpairedContainers: [] };
+  const { builds, kustomizations } = collectBuilds(input);
+  const tree = new KustomizeTree(kustomizations);
+  const byPath = new Map(input.dockerfiles.map((d) => [d.file.path, d]));
+
+  // 1. builds → Dockerfiles (a path with a variable binds it from the Dockerfiles that exist)
+  const resolved: ResolvedBuild[] = [];
+  const explicitDockerfiles = new Set<string>();
+  for (const build of builds) {
+    for (const r of resolveBuild(build, byPath, input.dockerfiles)) {
+      if (r.repositories.length === 0) continue;
+      resolved.push(r);
+      explicitDockerfiles.add(r.dockerfile.file.path);
+    }
+  }
+
+  // 2. index the repositories: exact ones by name, patterns by their literal last segment
+  const exact = new Map<string, IndexEntry[]>();
+  const byLast = new Map<string, IndexEntry[]>();
+  const broad: IndexEntry[] = [];
+  const push = <K>(m: Map<K, IndexEntry[]>, k: K, e: IndexEntry) => {
+    const l = m.get(k);
+    if (l) l.push(e);
+    else m.set(k, [e]);
+  };
+  for (const r of resolved) {
+    for (const { pattern, tags } of r.repositories) {
+      const entry = { resolved: r, pattern, ...(tags ? { tags } : {}) };
+      if (pattern.exact) push(exact, pattern.text, entry);
+      else if (pattern.lastSegment !== undefined) push(byLast, pattern.lastSegment, entry);
+      else broad.push(entry);
+    }
+  }
+  const lookup = (repository: string): IndexEntry[] => {
+    const hits = exact.get(repository) ?? [];
+    const last = repository.slice(repository.lastIndexOf("/") + 1);
+    const patterns = [...(byLast.get(last) ?? []), ...broad].filter((e) => matchesRepository(e.pattern, repository));
+    return patterns.length ? [...hits, ...patterns] : hits;
+  };
+
+  // 3. containers → builds, through the images they finally deploy
+  const pairs = new Map<string, PairDraft>();
+  const unmatched: Array<{ workload: Workload; container: Container; deployed: DeployedImage[] }> = [];
+  for (const workload of input.workloads) {
+    for (const container of workload.containers) {
+      const image = container.image;
+      if (!image || image.value.trim() === "") continue;
+      const deployedList = deployedImages(tree, workload, container);
+      let paired = false;
+      for (const deployed of deployedList) {
+        for (const entry of lookup(deployed.repository)) {
+          paired = true;
+          draftFor(pairs, entry.resolved, deployed.repository).add(workload, container, deployed, entry);
+        }
+      }
+      if (!paired) unmatched.push({ workload, container, deployed: deployedList });
+    }
+  }
+
+  // 4. names, for what no build config links
+  const candidates = input.dockerfiles.map((d) => d.file.path).filter((p) => !explicitDockerfiles.has(p));
+  const firstParty = unmatched.filter((u) => u.deployed.some((d) => isFirstParty(d.repository)));
+  const repos = [...new Set(firstParty.flatMap((u) => u.deployed.map((d) => d.repository)).filter((r) => isFirstParty(r)))];
+  const guessed = new Set<string>();
+  if (candidates.length && repos.length) {
+    const rootName = path.basename(input.root);
+    const matches = heuristicMatches(candidates, input.dockerfiles.length, repos, rootName);
+    const byRepo = new Map(matches.map((m) => [m.repository, m]));
+    for (const u of firstParty) {
+      for (const deployed of u.deployed) {
+        const m = byRepo.get(deployed.repository);
+        if (!m) continue;
+        const dockerfile = byPath.get(m.dockerfile)!;
+        const heuristic: ImageBuild = {
+          kind: "heuristic",
+          at: { file: dockerfile.file, offset: 0 },
+          detail: m.detail,
+          dockerfile: m.dockerfile,
+          images: [],
+          tagsKnown: false,
+        };
+        const r: ResolvedBuild = { build: heuristic, dockerfile, repositories: [] };
+        draftFor(pairs, r, deployed.repository).add(u.workload, u.container, deployed, {
+          resolved: r,
+          pattern: { text: deployed.repository, exact: true },
+        }, m.confidence);
+        guessed.add(`${u.workload.file.path}\0${u.workload.docIndex}\0${u.workload.name}\0${u.container.kind}\0${u.container.index}`);
+      }
+    }
+  }
+
+  // 5. the result, in a stable order
+  const parsed = new Map<string, Dockerfile>();
+  const result = [...pairs.values()].map((d) => d.finish(input.config.buildArgs, parsed));
+  result.sort((a, b) => cmp(a.dockerfile.file.path, b.dockerfile.file.path) || cmp(a.stage ?? "", b.stage ?? "") || cmp(a.image, b.image));
+  const pairedDockerfiles = new Set(result.map((p) => p.dockerfile.file.path));
+  const unpairedContainers: UnpairedContainer[] = [];
+  for (const u of unmatched) {
+    const key = `${u.workload.file.path}\0${u.workload.docIndex}\0${u.workload.name}\0${u.container.kind}\0${u.container.index}`;
+    if (guessed.has(key) || !u.deployed.some((d) => isFirstParty(d.repository))) continue;
+    unpairedContainers.push({
+      file: u.workload.file.path,
+      kind: u.workload.kind,
+      name: u.workload.name,
+      container: u.container.name,
+      image: u.container.image!.value,
+    });
+  }
+  return {
+    pairs: result,
+    unpairedDockerfiles: input.dockerfiles.map((d) => d.file.path).filter((p) => !pairedDockerfiles.has(p)).sort(),
+    unpairedContainers,
+    builds,
+  };
 }
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The builds one build config states, each tied to a Dockerfile that exists. */
+function resolveBuild(build: ImageBuild, byPath: Map<string, Dockerfile>, all: Dockerfile[]): ResolvedBuild[] {
+  if (!hasUnresolved(build.dockerfile)) {
+    const d = byPath.get(build.dockerfile);
+    return d ? [resolvedWith(build, d, new Map())] : [];
+  }
+  const { regex, names } = pathMatcher(build.dockerfile);
+  const out: ResolvedBuild[] = [];
+  for (const d of all) {
+    const m = regex.exec(d.file.path);
+    if (!m) continue;
+    const bindings = new Map<string, string>();
+    names.forEach((n, i) => {
+      if (!bindings.has(n)) bindings.set(n, m[i + 1]!);
+    });
+    out.push(resolvedWith(build, d, bindings));
+  }
+  return out;
+}
+
+function resolvedWith(build: ImageBuild, dockerfile: Dockerfile, bindings: Map<string, string>): ResolvedBuild {
+  const byRepo = new Map<string, string[] | undefined>();
+  for (const raw of build.images) {
+    const ref = normalizeImageRef(bindTemplate(raw, bindings));
+    if (!ref) continue;
+    if (!byRepo.has(ref.repository)) byRepo.set(ref.repository, build.tagsKnown ? [] : undefined);
+    const tags = byRepo.get(ref.repository);
+    if (tags && (ref.tag !== undefined || ref.digest === undefined)) tags.push(ref.tag ?? "latest");
+  }
+  const repositories: ResolvedBuild["repositories"] = [];
+  for (const [repo, tags] of byRepo) {
+    const pattern = repositoryPattern(repo);
+    if (pattern) repositories.push({ pattern, ...(tags?.length ? { tags } : {}) });
+  }
+  const target = build.target !== undefined ? bindTemplate(build.target, bindings) : undefined;
+  const buildArgs = build.buildArgs
+    ? Object.fromEntries(Object.entries(build.buildArgs).filter(([, v]) => !hasUnresolved(bindTemplate(v, bindings))).map(([k, v]) => [k, bindTemplate(v, bindings)]))
+    : undefined;
+  return {
+    build,
+    dockerfile,
+    ...(target !== undefined && !hasUnresolved(target) ? { target } : {}),
+    ...(buildArgs && Object.keys(buildArgs).length ? { buildArgs } : {}),
+    repositories,
+  };
+}
+
+/** The references a container deploys: its own, or what kustomize `images:` make of it. */
+function deployedImages(tree: KustomizeTree, workload: Workload, container: Container): DeployedImage[] {
+  const image = container.image!;
+  const out: DeployedImage[] = [];
+  const refs = tree.size ? tree.effective(workload.file.path, image.value) : [{ ref: image.value, via: [] }];
+  for (const { ref, via } of refs) {
+    const n = normalizeImageRef(ref);
+    if (!n) continue;
+    const last = [...via].reverse().find((v) => v.newTag !== undefined || v.digest !== undefined || v.newName !== undefined);
+    out.push({
+      ref,
+      repository: n.repository,
+      ...(n.tag !== undefined ? { tag: n.tag } : {}),
+      ...(n.digest !== undefined ? { digest: n.digest } : {}),
+      at: last?.at ?? image.node,
+      rewrites: via.map((v) => ({ ...evidenceOf({ kind: "kustomize", at: v.at, detail: describeRewrite(v) }) })),
+    });
+  }
+  return out;
+}
+
+const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
+
+class PairDraft {
+  readonly targets: Pair["targets"] = [];
+  private readonly targetIndex = new Map<Container, Pair["targets"][number]>();
+  private readonly evidence = new Map<string, Evidence>();
+  private readonly builds = new Map<ImageBuild, PairBuild>();
+  private confidence: Confidence = "low";
+
+  constructor(
+    private readonly resolved: ResolvedBuild,
+    private readonly image: string,
+  ) {}
+
+  add(workload: Workload, container: Container, deployed: DeployedImage, entry: IndexEntry, heuristic?: Confidence): void {
+    let target = this.targetIndex.get(container);
+    if (!target) {
+      target = { workload, container, deployed: [] };
+      this.targetIndex.set(container, target);
+      this.targets.push(target);
+    }
+    if (!target.deployed!.some((d) => d.ref === deployed.ref && d.at.offset === deployed.at.offset && d.at.file === deployed.at.file)) target.deployed!.push(deployed);
+    const build = entry.resolved.build;
+    const ev = evidenceOf(build);
+    this.evidence.set(`${ev.kind}\0${ev.file}\0${ev.line}\0${ev.detail}`, ev);
+    for (const r of deployed.rewrites) this.evidence.set(`${r.kind}\0${r.file}\0${r.line}\0${r.detail}`, r);
+    if (!this.builds.has(build)) this.builds.set(build, { evidence: ev, at: build.at, ...(entry.tags ? { tags: entry.tags } : {}) });
+    const c: Confidence = build.kind === "heuristic" ? (heuristic ?? "low") : entry.pattern.exact ? "high" : "medium";
+    if (RANK[c] > RANK[this.confidence]) this.confidence = c;
+  }
+
+  finish(configArgs: Record<string, string>, parsed: Map<string, Dockerfile>): Pair {
+    const { dockerfile, target, buildArgs } = this.resolved;
+    let model = dockerfile;
+    if (target !== undefined || buildArgs) {
+      // the stage and build args change what the image is: read the Dockerfile as this build does
+      const args = { ...configArgs, ...buildArgs };
+      const key = `${dockerfile.file.path}\0${target ?? ""}\0${JSON.stringify(args)}`;
+      model = parsed.get(key) ?? parseDockerfile(dockerfile.file, { buildArgs: args, ...(target !== undefined ? { target } : {}) });
+      parsed.set(key, model);
+    }
+    const evidence = [...this.evidence.values()].sort((a, b) => RANK_KIND(a) - RANK_KIND(b) || cmp(a.file, b.file) || a.line - b.line);
+    return {
+      dockerfile: model,
+      stage: target ?? null,
+      image: this.image,
+      targets: this.targets,
+      evidence,
+      confidence: this.confidence,
+      builds: [...this.builds.values()],
+    };
+  }
+}
+
+/** Build evidence first, kustomize rewrites after it, heuristics last. */
+function RANK_KIND(e: Evidence): number {
+  return e.kind === "heuristic" ? 2 : e.kind === "kustomize" ? 1 : 0;
+}
+
+function draftFor(pairs: Map<string, PairDraft>, r: ResolvedBuild, repository: string): PairDraft {
+  const key = `${r.dockerfile.file.path}\0${r.target ?? ""}\0${repository}`;
+  let d = pairs.get(key);
+  if (!d) {
+    d = new PairDraft(r, repository);
+    pairs.set(key, d);
+  }
+  return d;
+}
+

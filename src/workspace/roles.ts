@@ -4,7 +4,7 @@ export type FileRole = "dockerfile" | "manifest" | "build-config";
 const DOCKERFILE = /^(Dockerfile|Containerfile)$|\.(Dockerfile|Containerfile)$|^(Dockerfile|Containerfile)\.[^/]+$/i;
 const YAML_OR_JSON = /\.(ya?ml|json)$/i;
 const BUILD_CONFIG_NAMES =
-  /^(skaffold\.ya?ml|(docker-)?compose(\.[\w-]+)?\.ya?ml|kustomization\.ya?ml|Kustomization|\.gitlab-ci\.ya?ml|cloudbuild\.ya?ml|Makefile|GNUmakefile|makefile|[\w.-]+\.mk|Tiltfile|[\w.-]+\.sh|\.shipshape\.ya?ml)$/;
+  /^(skaffold([.-][\w-]+)*\.ya?ml|(docker-)?compose(\.[\w-]+)?\.ya?ml|kustomization\.ya?ml|Kustomization|\.gitlab-ci\.ya?ml|cloudbuild([.-][\w-]+)*\.ya?ml|Makefile|GNUmakefile|makefile|[\w.-]+\.mk|Tiltfile|[\w.-]+\.sh|\.shipshape\.ya?ml)$/;
 
 export function rolesOf(relPath: string): FileRole[] {
   const base = relPath.slice(relPath.lastIndexOf("/") + 1);

@@ -1,0 +1,56 @@
+import path from "node:path";
+import type { Pos } from "../source/source-file.js";
+import { lineColumn } from "../source/source-file.js";
+import type { Evidence, EvidenceKind } from "./pair.js";
+
+/**
+ * One way the repository builds an image, as one build config states it. Paths are
+ * relative to the scanned root; any text may hold unresolved markers (image-ref.ts).
+ */
+export interface ImageBuild {
+  kind: EvidenceKind;
+  /** where the build config says it (a Pos, so findings can point there) */
+  at: Pos;
+  /** one line for people: "artifact ghcr.io/acme/web, context src/web" */
+  detail: string;
+  /** the Dockerfile, relative to the root */
+  dockerfile: string;
+  context?: string;
+  /** target stage (`--target`, `docker.target` …) */
+  target?: string;
+  /** the references it tags the image with; a tag-less one means `latest` when `tagsKnown` */
+  images: string[];
+  /**
+   * false when the tag is chosen at deploy time (skaffold and Tilt rewrite the manifests)
+   * or is otherwise unknowable: then no deployed tag can be called "never built".
+   */
+  tagsKnown: boolean;
+  /** build arguments the config passes (compose `args`, skaffold `buildArgs` …) */
+  buildArgs?: Record<string, string>;
+}
+
+export function evidenceOf(build: Pick<ImageBuild, "kind" | "at" | "detail">): Evidence {
+  return { kind: build.kind, file: build.at.file.path, line: lineColumn(build.at).line, detail: build.detail };
+}
+
+/**
+ * Join a path written in a build config onto the folder it is relative to, as a
+ * root-relative '/' path; undefined when it leaves the root or is a URL.
+ */
+export function joinRel(base: string, p: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith("git@")) return undefined;
+  const joined = path.posix.normalize(path.posix.join(base === "" ? "." : base, p));
+  if (joined === ".." || joined.startsWith("../") || path.posix.isAbsolute(joined)) return undefined;
+  return joined === "." ? "" : joined.replace(/\/$/, "");
+}
+
+/** The folder of a root-relative file path ('' for the root). */
+export function dirOf(rel: string): string {
+  const i = rel.lastIndexOf("/");
+  return i === -1 ? "" : rel.slice(0, i);
+}
+
+/** `context/Dockerfile` when no dockerfile is named. */
+export function dockerfileIn(context: string, dockerfile: string | undefined): string | undefined {
+  return joinRel(context, dockerfile ?? "Dockerfile");
+}

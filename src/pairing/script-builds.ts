@@ -1,0 +1,84 @@
+import type { Lookup } from "../dockerfile/variables.js";
+import type { Pos, SourceFile } from "../source/source-file.js";
+import { dockerfileIn, joinRel, type ImageBuild } from "./build.js";
+import { displayTemplate, nameOf, normalizeImageRef } from "./image-ref.js";
+import { buildCommandsIn, type BuildCommand } from "./shell-build.js";
+import type { EvidenceKind } from "./pair.js";
+
+export interface ScriptPlace {
+  file: SourceFile;
+  kind: EvidenceKind;
+  /** the folder the script runs in, root-relative ('' for the root) */
+  cwd: string;
+  /** where a character of the script is in the file */
+  posOf(scriptOffset: number): Pos;
+  /** what the script is, for details: "job build, step 3" */
+  where: string;
+}
+
+/**
+ * The image builds of one shell script: each `docker build`-like command with its tags,
+ * plus the names `docker tag` gives those images later in the same script.
+ */
+export function scriptBuilds(script: string, lookup: Lookup, place: ScriptPlace): ImageBuild[] {
+  const { builds, tags } = buildCommandsIn(script, lookup);
+  const out: ImageBuild[] = [];
+  for (const b of builds) {
+    const build = fromCommand(b, place);
+    if (!build) continue;
+    for (const t of tags) {
+      if (t.at <= b.at) continue;
+      if (build.images.some((i) => sameRef(i, t.source))) build.images.push(t.target);
+    }
+    out.push(build);
+  }
+  return out;
+}
+
+function sameRef(a: string, b: string): boolean {
+  const x = normalizeImageRef(a);
+  const y = normalizeImageRef(b);
+  return !!x && !!y && x.repository === y.repository && (x.tag ?? "latest") === (y.tag ?? "latest");
+}
+
+function fromCommand(b: BuildCommand, place: ScriptPlace): ImageBuild | undefined {
+  if (b.context === undefined && b.file === undefined) return undefined;
+  if (b.file === "-") return undefined; // Dockerfile from stdin
+  const context = joinRel(place.cwd, b.context ?? ".");
+  if (context === undefined) return undefined;
+  // -f is relative to the working directory for docker/podman/buildah, to nothing else for kaniko
+  const dockerfile = b.file !== undefined ? (b.tool === "kaniko" ? joinRel(context, b.file) ?? joinRel(place.cwd, b.file) : joinRel(place.cwd, b.file)) : dockerfileIn(context, undefined);
+  if (dockerfile === undefined) return undefined;
+  const shown = b.tags.map((t) => displayTemplate(t)).join(", ");
+  return {
+    kind: place.kind,
+    at: place.posOf(b.at),
+    detail: `${place.where ? `${place.where}: ` : ""}${b.tool}${shown ? ` -t ${shown}` : ""}${b.file ? ` -f ${displayTemplate(b.file)}` : ""}${b.target ? ` --target ${b.target}` : ""} ${displayTemplate(b.context ?? ".")}`,
+    dockerfile,
+    context,
+    ...(b.target ? { target: b.target } : {}),
+    images: b.tags.filter((t) => nameOf(t) !== ""),
+    tagsKnown: true,
+    ...(Object.keys(b.buildArgs).length ? { buildArgs: b.buildArgs } : {}),
+  };
+}
+
+/** A block scalar (`run: |`) starts on the line after its indicator. */
+export function scalarLineOffset(file: SourceFile, nodeOffset: number): number {
+  const end = file.text.indexOf("\n", nodeOffset);
+  const rest = file.text.slice(nodeOffset, end === -1 ? undefined : end);
+  return /(^|[:\-]\s*)[|>][-+0-9]*\s*(#.*)?$/.test(rest.trimEnd()) || /^[|>][-+0-9]*\s*$/.test(rest.trim()) ? 1 : 0;
+}
+
+/** Position of character `at` of a scalar written at `node`: its line, counted from the scalar's first line. */
+export function posInScalar(node: Pos, value: string, at: number): Pos {
+  const file = node.file;
+  const firstLine = file.position(node.offset).line + scalarLineOffset(file, node.offset);
+  let line = firstLine;
+  for (let i = value.indexOf("\n"); i !== -1 && i < at; i = value.indexOf("\n", i + 1)) line++;
+  const offset = line === file.position(node.offset).line ? node.offset : file.lineOffset(line);
+  // skip the line's indentation so the column points at the command
+  let o = offset;
+  while (o < file.text.length && (file.text[o] === " " || file.text[o] === "\t")) o++;
+  return { file, offset: line === file.position(node.offset).line ? node.offset : o };
+}

@@ -1,0 +1,153 @@
+import { splitCommands, type ShellWord } from "../dockerfile/run-commands.js";
+import type { Lookup } from "../dockerfile/variables.js";
+import { unresolved } from "./image-ref.js";
+
+/** A `docker build`-like command line found in a script, with what it says about the image. */
+export interface BuildCommand {
+  /** `docker build`, `podman build`, `buildah bud`, `kaniko` … for details */
+  tool: string;
+  tags: string[];
+  /** `-f` as written (relative to the working directory), `-` when read from stdin */
+  file?: string;
+  target?: string;
+  /** the context argument as written; undefined when none (or stdin) */
+  context?: string;
+  buildArgs: Record<string, string>;
+  /** offset of the command's first word in the text given */
+  at: number;
+}
+
+/** `docker tag SRC DST`: another name for an image built earlier in the same script. */
+export interface TagCommand {
+  source: string;
+  target: string;
+  at: number;
+}
+
+/** Options of docker/podman/buildah build that take a value as the next word. */
+const VALUE_OPTIONS = new Set([
+  "-t", "--tag", "-f", "--file", "--target", "--build-arg", "--platform", "--label", "--cache-from", "--cache-to",
+  "--secret", "--ssh", "-o", "--output", "--progress", "--network", "--iidfile", "--build-context", "--add-host",
+  "-m", "--memory", "--memory-swap", "--shm-size", "--ulimit", "--cgroup-parent", "--cpu-period", "--cpu-quota",
+  "--cpu-shares", "--cpuset-cpus", "--cpuset-mems", "--isolation", "--metadata-file", "--attest", "--allow",
+  "--builder", "--annotation", "--format", "--jobs", "--authfile", "--cert-dir", "--creds", "--runtime",
+  "--security-opt", "--volume", "-v", "--arch", "--os", "--variant", "--manifest", "--timestamp", "--userns",
+  "--layers", "--logfile", "--sign-by", "--squash-all", "--env", "--unsetenv", "--cap-add", "--cap-drop",
+  "--ignorefile", "--from", "--hooks-dir", "--retry", "--retry-delay", "--call",
+]);
+/** Options written `--layers=false` mostly; bare they are flags. */
+const FLAG_LIKE_VALUE = new Set(["--layers", "--squash-all"]);
+
+/** kaniko's executor: `--destination`, `--dockerfile`, `--context`, `--target`. */
+const KANIKO_VALUE_OPTIONS = new Set([
+  "-d", "--destination", "-f", "--dockerfile", "-c", "--context", "--target", "--build-arg", "--cache-repo",
+  "--label", "--digest-file", "--image-name-with-digest-file", "--image-name-tag-with-digest-file", "--tar-path",
+  "--registry-mirror", "--verbosity", "--snapshot-mode", "--custom-platform", "--context-sub-path",
+  "--oci-layout-path", "--registry-certificate", "--ignore-path", "--kaniko-dir", "--compression",
+]);
+
+/**
+ * Every image build command in a shell script (a workflow `run:`, a GitLab `script:`, a
+ * Makefile recipe, a .sh file). `lookup` resolves variables known from the same file;
+ * what stays unknown becomes an unresolved marker (a wildcard when matched).
+ */
+export function buildCommandsIn(text: string, lookup: Lookup): { builds: BuildCommand[]; tags: TagCommand[] } {
+  const builds: BuildCommand[] = [];
+  const tags: TagCommand[] = [];
+  if (!/build|bud|kaniko|executor|\btag\b/.test(text)) return { builds, tags };
+  for (const cmd of splitCommands(text, lookup)) {
+    const words = cmd.words.map((w) => ({ value: markUnknown(w.value), at: w.at }));
+    const name = baseName(words[0]?.value ?? "");
+    const sub = words[1]?.value;
+    let rest: ShellWord[] | undefined;
+    let tool = name;
+    if ((name === "docker" || name === "podman" || name === "nerdctl") && sub === "build") rest = words.slice(2);
+    else if ((name === "docker" || name === "podman" || name === "nerdctl") && sub === "image" && words[2]?.value === "build") rest = words.slice(3);
+    else if (name === "docker" && sub === "buildx" && (words[2]?.value === "build" || words[2]?.value === "b")) {
+      rest = words.slice(3);
+      tool = "docker buildx";
+    } else if (name === "buildah" && (sub === "bud" || sub === "build" || sub === "build-using-dockerfile")) rest = words.slice(2);
+    else if (name === "executor" || name === "kaniko") {
+      const b = readKaniko(words.slice(1), words[0]!.at);
+      if (b) builds.push(b);
+      continue;
+    } else if ((name === "docker" || name === "podman") && sub === "tag" && words.length >= 4) {
+      tags.push({ source: words[2]!.value, target: words[3]!.value, at: words[0]!.at });
+      continue;
+    }
+    if (!rest) continue;
+    if (tool === name) tool = `${name} ${sub === "image" ? "image build" : sub}`;
+    builds.push(readBuild(tool, rest, words[0]!.at));
+  }
+  return { builds, tags };
+}
+
+function readBuild(tool: string, args: ShellWord[], at: number): BuildCommand {
+  const out: BuildCommand = { tool, tags: [], buildArgs: {}, at };
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!.value;
+    if (!word.startsWith("-") || word === "-") {
+      positional.push(word);
+      continue;
+    }
+    const eq = word.indexOf("=");
+    const opt = word.startsWith("--") && eq !== -1 ? word.slice(0, eq) : word;
+    let value: string | undefined;
+    if (word.startsWith("--") && eq !== -1) value = word.slice(eq + 1);
+    else if (/^-[tfom]./.test(word)) value = word.slice(2); // -tname, -fDockerfile
+    else if (VALUE_OPTIONS.has(opt) && !FLAG_LIKE_VALUE.has(opt)) value = args[++i]?.value;
+    const flag = /^-[tfom]./.test(word) ? word.slice(0, 2) : opt;
+    if (value === undefined) continue;
+    if (flag === "-t" || flag === "--tag") out.tags.push(...value.split(",").filter(Boolean));
+    else if (flag === "-f" || flag === "--file") out.file = value;
+    else if (flag === "--target") out.target = value;
+    else if (flag === "--build-arg") addBuildArg(out.buildArgs, value);
+  }
+  const context = positional[0];
+  if (context !== undefined && context !== "-") out.context = context;
+  return out;
+}
+
+function readKaniko(args: ShellWord[], at: number): BuildCommand | undefined {
+  const out: BuildCommand = { tool: "kaniko", tags: [], buildArgs: {}, at };
+  let seen = false;
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!.value;
+    if (!word.startsWith("-")) continue;
+    const eq = word.indexOf("=");
+    const opt = eq !== -1 ? word.slice(0, eq) : word;
+    const value = eq !== -1 ? word.slice(eq + 1) : KANIKO_VALUE_OPTIONS.has(opt) ? args[++i]?.value : undefined;
+    if (value === undefined) continue;
+    if (opt === "-d" || opt === "--destination") {
+      out.tags.push(value);
+      seen = true;
+    } else if (opt === "-f" || opt === "--dockerfile") out.file = value;
+    else if (opt === "-c" || opt === "--context") out.context = value.replace(/^dir:\/\//, "");
+    else if (opt === "--target") out.target = value;
+    else if (opt === "--build-arg") addBuildArg(out.buildArgs, value);
+  }
+  return seen || out.file ? out : undefined;
+}
+
+function addBuildArg(into: Record<string, string>, spec: string): void {
+  const eq = spec.indexOf("=");
+  if (eq > 0) into[spec.slice(0, eq)] = spec.slice(eq + 1);
+}
+
+function baseName(word: string): string {
+  return word.slice(word.lastIndexOf("/") + 1);
+}
+
+/**
+ * What the shell reader left unexpanded (`$X`, `${X}`, `$(cmd)`, `` `cmd` ``): unknown at
+ * analysis time, so an unresolved marker.
+ */
+export function markUnknown(word: string): string {
+  if (!word.includes("$") && !word.includes("`")) return word;
+  return word
+    .replace(/\$\((?:[^()]|\([^()]*\))*\)/g, (m) => unresolved(m.slice(2, -1).trim().split(/\s+/)[0] ?? "cmd"))
+    .replace(/`[^`]*`/g, () => unresolved("cmd"))
+    .replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}/g, (_m, n: string) => unresolved(n))
+    .replace(/\$([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/g, (_m, n: string) => unresolved(n));
+}

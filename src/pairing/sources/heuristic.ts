@@ -1,0 +1,54 @@
+import type { Confidence } from "../pair.js";
+
+export interface HeuristicMatch {
+  dockerfile: string;
+  repository: string;
+  confidence: Exclude<Confidence, "high">;
+  detail: string;
+}
+
+/**
+ * Pairs guessed from names, for Dockerfiles no build config mentions and first-party
+ * images no build config produces. Never `high`:
+ * - the repository's last path segment equals the Dockerfile's folder name, or the
+ *   `<name>` of `Dockerfile.<name>` / `<name>.Dockerfile` (`medium`, and only when exactly
+ *   one Dockerfile has that name: an ambiguous name pairs nothing);
+ * - otherwise, a repository with one Dockerfile and one first-party image (`low`).
+ * @param dockerfiles candidate Dockerfile paths; `total` counts every Dockerfile of the repository
+ */
+export function heuristicMatches(dockerfiles: string[], total: number, repositories: string[], rootName: string): HeuristicMatch[] {
+  const byName = new Map<string, Array<{ path: string; why: string }>>();
+  const add = (name: string, path: string, why: string) => {
+    const key = name.toLowerCase();
+    const list = byName.get(key) ?? [];
+    if (!list.some((e) => e.path === path)) list.push({ path, why });
+    byName.set(key, list);
+  };
+  for (const path of dockerfiles) {
+    const slash = path.lastIndexOf("/");
+    const base = path.slice(slash + 1);
+    const folder = slash === -1 ? rootName : path.slice(path.lastIndexOf("/", slash - 1) + 1, slash);
+    const suffix = /^(?:Dockerfile|Containerfile)\.([\w.-]+)$/i.exec(base)?.[1] ?? /^([\w.-]+)\.(?:Dockerfile|Containerfile)$/i.exec(base)?.[1];
+    if (suffix) add(suffix, path, `the Dockerfile's name suffix '${suffix}'`);
+    else if (folder) add(folder, path, `the Dockerfile's folder name '${folder}'`);
+  }
+  const out: HeuristicMatch[] = [];
+  const matched = new Set<string>();
+  for (const repository of repositories) {
+    const last = repository.slice(repository.lastIndexOf("/") + 1).toLowerCase();
+    const candidates = byName.get(last);
+    if (candidates?.length !== 1) continue;
+    const c = candidates[0]!;
+    matched.add(repository);
+    out.push({ dockerfile: c.path, repository, confidence: "medium", detail: `image name '${last}' equals ${c.why}` });
+  }
+  if (out.length === 0 && total === 1 && dockerfiles.length === 1 && repositories.length === 1) {
+    out.push({
+      dockerfile: dockerfiles[0]!,
+      repository: repositories[0]!,
+      confidence: "low",
+      detail: "the repository's only Dockerfile and only first-party image",
+    });
+  }
+  return out;
+}

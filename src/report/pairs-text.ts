@@ -1,0 +1,36 @@
+import type { Colors } from "./colors.js";
+import type { pairsJson } from "./json.js";
+
+export type PairsReport = ReturnType<typeof pairsJson>;
+
+/** `pairs --format text`: each Dockerfile → image, the workloads that deploy it and why we think so. */
+export function pairsText(report: PairsReport, c: Colors): string {
+  const out: string[] = [];
+  const conf = (s: string) => (s === "high" ? c.green(s) : s === "medium" ? c.yellow(s) : c.red(s));
+  for (const p of report.pairs) {
+    out.push(`${c.bold(p.dockerfile)}${p.stage ? c.dim(` (stage ${p.stage})`) : ""} → ${c.cyan(p.image)}  [${conf(p.confidence)}]`);
+    const items: Array<[string, string[]]> = [
+      ["deployed by", p.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name} [${w.container}]  ${c.dim(w.file)}`)],
+      ["evidence", p.evidence.map((e) => `${e.kind.padEnd(9)} ${c.dim(`${e.file}:${e.line}`)}  ${e.detail}`)],
+    ];
+    items.forEach(([title, lines], i) => {
+      const last = i === items.length - 1;
+      out.push(`${last ? "└─" : "├─"} ${title}`);
+      lines.forEach((l, j) => out.push(`${last ? "   " : "│  "}${j === lines.length - 1 ? "└─" : "├─"} ${l}`));
+    });
+    out.push("");
+  }
+  if (report.unpairedDockerfiles.length) {
+    out.push(c.bold("Unpaired Dockerfiles") + c.dim(" (no workload deploys the image they build)"));
+    for (const d of report.unpairedDockerfiles) out.push(`  ${d}`);
+    out.push("");
+  }
+  if (report.unpairedContainers.length) {
+    out.push(c.bold("Unpaired first-party containers") + c.dim(" (no Dockerfile here builds their image)"));
+    for (const u of report.unpairedContainers) out.push(`  ${u.kind} ${u.name} [${u.container}] ${c.cyan(u.image)}  ${c.dim(u.file)}`);
+    out.push("");
+  }
+  const n = report.pairs.length;
+  out.push(`${n} pair${n === 1 ? "" : "s"}, ${report.unpairedDockerfiles.length} unpaired Dockerfile${report.unpairedDockerfiles.length === 1 ? "" : "s"}, ${report.unpairedContainers.length} unpaired container${report.unpairedContainers.length === 1 ? "" : "s"}`);
+  return out.join("\n") + "\n";
+}
