@@ -1,6 +1,7 @@
 import type { Analyzer } from "../src/analyze/define.js";
 import apparmor from "./apparmor/index.js";
 import capabilities from "./capabilities/index.js";
+import consistency from "./consistency/index.js";
 import filesystem from "./filesystem/index.js";
 import host from "./host/index.js";
 import image from "./image/index.js";
@@ -18,6 +19,7 @@ import volumes from "./volumes/index.js";
 export const analyzers: readonly Analyzer[] = [
   ...apparmor,
   ...capabilities,
+  ...consistency,
   ...filesystem,
   ...host,
   ...image,

@@ -1,0 +1,44 @@
+import type { Dockerfile, DockerUser, Stage } from "../../src/dockerfile/model.js";
+import { stageChain } from "../../src/dockerfile/stage-chain.js";
+import type { Container } from "../../src/manifest/workload.js";
+import { lineColumn, type Pos } from "../../src/source/source-file.js";
+
+/** `file:line`, so a pair finding's message names both files. */
+export function place(pos: Pos): string {
+  return `${pos.file.path}:${lineColumn(pos).line}`;
+}
+
+/** The final stage and the stages it builds FROM, nearest first. */
+export function finalChain(dockerfile: Dockerfile): Stage[] {
+  return dockerfile.final ? stageChain(dockerfile.final) : [];
+}
+
+export const PROBE_HINT = "run `shipshape probe` on the image to read it";
+
+/** How the image's user reads in a message: "USER app (uid 10001, useradd … at line 3)". */
+export function describeUser(dockerfile: Dockerfile, user: DockerUser | undefined): string {
+  if (!user) return `${dockerfile.file.path} sets no USER (root, unless the base image sets one)`;
+  return `${place(user.node)} 'USER ${user.raw}'`;
+}
+
+/**
+ * The uid the container's process runs as: runAsUser, else the image's USER. undefined
+ * when it cannot be known statically (a name we cannot resolve, a base image's user).
+ */
+export function effectiveUid(container: Container, dockerfile: Dockerfile): { uid?: number; from: "manifest" | "image" | "unknown" } {
+  const runAsUser = container.securityContext.runAsUser?.value;
+  if (typeof runAsUser === "number") return { uid: runAsUser, from: "manifest" };
+  const user = dockerfile.effectiveUser;
+  if (!user) return { uid: 0, from: "image" };
+  if (user.uid !== undefined) return { uid: user.uid, from: "image" };
+  return { from: "unknown" };
+}
+
+export function capName(cap: string): string {
+  return cap.toUpperCase().replace(/^CAP_/, "");
+}
+
+/** Whether the container's capabilities list (add or drop) names a capability (or ALL). */
+export function listsCap(list: string[] | undefined, cap: string, all = true): boolean {
+  return !!list?.some((c) => capName(c) === cap || (all && capName(c) === "ALL"));
+}
