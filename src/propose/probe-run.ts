@@ -31,50 +31,57 @@ export interface ProbeTarget {
 
 export interface ProbedContainer {
   target: ProbeTarget;
+  /** the session that built the image (and removes it when closed) */
+  session: EngineSession;
   image: ProbeImage;
   report?: ProbeReport;
   error?: string;
 }
 
-/** Build each paired Dockerfile once, then probe every container that runs it, a few at a time. */
-export async function probeTargets(session: EngineSession, targets: ProbeTarget[], options: ProbeRunOptions): Promise<Map<string, ProbedContainer>> {
+/**
+ * Build each paired Dockerfile once and probe every container that runs it. One engine
+ * session per image (the probe names its helper containers per session), images probed a
+ * few at a time, the containers of one image one after another. The caller closes the
+ * sessions (`closeAll`) after the final trials, which reuse the built images.
+ */
+export async function probeTargets(openSession: () => Promise<EngineSession>, targets: ProbeTarget[], options: ProbeRunOptions): Promise<{ probed: Map<string, ProbedContainer>; sessions: EngineSession[] }> {
   const progress = options.progress ?? (() => undefined);
   const limit = concurrencyLimit(options.concurrency);
-  const builds = new Map<string, Promise<ProbeImage>>();
-  const buildOf = (t: ProbeTarget) => {
-    const file = path.resolve(options.root, t.image.dockerfile.file.path);
-    const key = `${file}#${t.image.stage ?? ""}`;
-    let b = builds.get(key);
-    if (!b) {
-      progress(`building ${t.image.dockerfile.file.path}`);
-      b = resolveTarget(session, file, { target: t.image.stage ?? undefined, buildArgs: options.buildArgs });
-      builds.set(key, b);
-    }
-    return b;
-  };
-  const results = new Map<string, ProbedContainer>();
+  const byImage = new Map<string, ProbeTarget[]>();
+  for (const t of targets) {
+    const key = `${path.resolve(options.root, t.image.dockerfile.file.path)}#${t.image.stage ?? ""}`;
+    byImage.set(key, [...(byImage.get(key) ?? []), t]);
+  }
+  const probed = new Map<string, ProbedContainer>();
+  const sessions: EngineSession[] = [];
   await Promise.all(
-    targets.map((t) =>
+    [...byImage.values()].map((group) =>
       limit(async () => {
-        const key = containerKey(t.workload, t.container);
+        const first = group[0]!;
+        const session = await openSession();
+        sessions.push(session);
         let image: ProbeImage;
         try {
-          image = await buildOf(t);
+          progress(`building ${first.image.dockerfile.file.path}`);
+          image = await resolveTarget(session, path.resolve(options.root, first.image.dockerfile.file.path), { target: first.image.stage ?? undefined, buildArgs: options.buildArgs });
         } catch (err) {
-          results.set(key, { target: t, image: { ref: t.image.dockerfile.file.path, imageId: "", built: false }, error: (err as Error).message });
+          for (const t of group) probed.set(containerKey(t.workload, t.container), { target: t, session, image: { ref: first.image.dockerfile.file.path, imageId: "", built: false }, error: (err as Error).message });
           return;
         }
-        progress(`probing ${t.workload.name}/${t.container.name}`);
-        try {
-          const report = await probe(session, { image, workload: workloadInput(t.workload, t.container), timeoutMs: options.timeoutMs, privilegedPortsAllowed: false, concurrency: 2 });
-          results.set(key, { target: t, image, report });
-        } catch (err) {
-          results.set(key, { target: t, image, error: (err as Error).message });
+        for (const t of group) {
+          const key = containerKey(t.workload, t.container);
+          progress(`probing ${t.workload.name}/${t.container.name}`);
+          try {
+            const report = await probe(session, { image, workload: workloadInput(t.workload, t.container), timeoutMs: options.timeoutMs, privilegedPortsAllowed: false, concurrency: 2 });
+            probed.set(key, { target: t, session, image, report });
+          } catch (err) {
+            probed.set(key, { target: t, session, image, error: (err as Error).message });
+          }
         }
       }),
     ),
   );
-  return results;
+  return { probed, sessions };
 }
 
 /** The facts propose takes from a probe report: the user, capabilities and mounts of its chosen proposal. */
@@ -113,7 +120,6 @@ export function probeFacts(report: ProbeReport, pinnedImage?: string): ProbeFact
  * baseline with the manifest's current settings. Only this makes a proposal verified.
  */
 export async function verifyPlaced(
-  session: EngineSession,
   placed: PlacedProposal,
   probed: Map<string, ProbedContainer>,
   timeoutMs: number,
@@ -132,6 +138,7 @@ export async function verifyPlaced(
       evidence.push(p?.error ? `verification: '${c.name}' could not be probed: ${p.error}` : `verification: '${c.name}' has no paired Dockerfile, so nothing could be run`);
       continue;
     }
+    const session = p.session;
     const list = podSpec[c.kind === "initContainer" ? "initContainers" : "containers"] as Obj[];
     const finalSpec = list[c.index]!;
     const spec = await workloadSpec(session, p.image.imageId, w, c, timeoutMs);
@@ -139,8 +146,15 @@ export async function verifyPlaced(
     const baselineUser = input.runAsUser !== undefined ? `${input.runAsUser}${input.runAsGroup !== undefined ? `:${input.runAsGroup}` : ""}` : "";
     const baselineConfig: TrialConfig = { name: "verify-baseline", user: baselineUser, capabilities: { kind: "docker-default" }, readOnlyRootfs: false, scratchMounts: [], noNewPrivileges: false };
     const finalConfig = trialConfigOf(podSpec, finalSpec);
-    const baseline = await runBaseline(session, spec, baselineConfig);
-    const trial = await runTrial(session, spec, finalConfig, baseline.fingerprint);
+    let trial;
+    try {
+      const baseline = await runBaseline(session, spec, baselineConfig);
+      trial = await runTrial(session, spec, finalConfig, baseline.fingerprint);
+    } catch (err) {
+      verified = false;
+      evidence.push(`NOT verified: the final trial of '${c.name}' could not run: ${(err as Error).message}`);
+      continue;
+    }
     const summary = `user ${finalConfig.user || "(image)"}, capabilities [${finalConfig.capabilities.kind === "only" ? finalConfig.capabilities.add.join(", ") : "default"}], ${finalConfig.readOnlyRootfs ? "read-only root" : "writable root"}, emptyDirs [${finalConfig.scratchMounts.join(", ")}]${finalConfig.noNewPrivileges ? ", no-new-privileges" : ""}`;
     if (trial.outcome.matchesBaseline) evidence.push(`verified: '${c.name}' run as proposed (${summary}) behaved like the baseline`);
     else {

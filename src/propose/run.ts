@@ -36,25 +36,29 @@ export async function runPropose(options: ProposeRunOptions): Promise<ProposeRun
       if (image && container.kind !== "ephemeralContainer") targets.push({ workload, container, image });
     }
   }
-  const session = await EngineSession.open();
+  // fail early (exit 2) when the engine is unreachable
+  const sessions: EngineSession[] = [await EngineSession.open()];
+  const ping = sessions[0]!;
   try {
-    const probed = await probeTargets(session, targets, {
+    const run = await probeTargets(EngineSession.open, targets, {
       root: result.root,
       buildArgs: result.config.buildArgs,
       timeoutMs: options.timeoutMs,
       concurrency: options.concurrency,
       progress: (m) => progress?.update(m),
     });
+    sessions.push(...run.sessions);
+    const probed = run.probed;
     const facts = new Map<string, ProbeFacts>();
     for (const [key, p] of probed) {
       if (!p.report) continue;
       const ref = p.target.container.image?.value;
-      facts.set(key, probeFacts(p.report, ref ? await pinnedImage(session, ref) : undefined));
+      facts.set(key, probeFacts(p.report, ref ? await pinnedImage(ping, ref) : undefined));
     }
     const placed = proposeAll(result, { probes: facts });
     for (const p of placed) {
       progress?.update(`verifying ${p.workload.kind} ${p.workload.name}`);
-      const v = await verifyPlaced(session, p, probed, options.timeoutMs);
+      const v = await verifyPlaced(p, probed, options.timeoutMs);
       p.proposal.verified = v.verified;
       p.proposal.evidence.push(...v.evidence);
       for (const c of p.workload.containers) {
@@ -65,6 +69,6 @@ export async function runPropose(options: ProposeRunOptions): Promise<ProposeRun
     return { scan: result, placed };
   } finally {
     progress?.update("removing probe containers and images");
-    await session.close();
+    await Promise.allSettled(sessions.map((s) => s.close()));
   }
 }
