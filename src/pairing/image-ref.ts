@@ -14,7 +14,8 @@ const MARKER = /\u0001([^\u0002]*)\u0002/g;
 
 /** The text of a variable whose value is unknown: matched as a wildcard. */
 export function unresolved(name: string): string {
-  return `${OPEN}${name}${CLOSE}`;
+  // a name is kept for messages and path bindings; it must not look like text to expand again
+  return `${OPEN}${name.replace(/[^\w.-]+/g, "_")}${CLOSE}`;
 }
 
 export function hasUnresolved(text: string): boolean {

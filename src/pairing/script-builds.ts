@@ -24,13 +24,13 @@ export function scriptBuilds(script: string, lookup: Lookup, place: ScriptPlace)
   const { builds, tags } = buildCommandsIn(script, lookup);
   const out: ImageBuild[] = [];
   for (const b of builds) {
-    const build = fromCommand(b, place);
-    if (!build) continue;
-    for (const t of tags) {
-      if (t.at <= b.at) continue;
-      if (build.images.some((i) => sameRef(i, t.source))) build.images.push(t.target);
+    // kaniko reads --dockerfile as given when it exists, else under the context: try both
+    const candidates = b.tool === "kaniko" && b.file !== undefined ? [fromCommand(b, place), fromCommand(b, place, true)] : [fromCommand(b, place)];
+    for (const build of candidates) {
+      if (!build) continue;
+      for (const t of tags) if (t.at > b.at && build.images.some((i) => sameRef(i, t.source))) build.images.push(t.target);
+      out.push(build);
     }
-    out.push(build);
   }
   return out;
 }
@@ -41,13 +41,13 @@ function sameRef(a: string, b: string): boolean {
   return !!x && !!y && x.repository === y.repository && (x.tag ?? "latest") === (y.tag ?? "latest");
 }
 
-function fromCommand(b: BuildCommand, place: ScriptPlace): ImageBuild | undefined {
+function fromCommand(b: BuildCommand, place: ScriptPlace, underContext = false): ImageBuild | undefined {
   if (b.context === undefined && b.file === undefined) return undefined;
   if (b.file === "-") return undefined; // Dockerfile from stdin
   const context = joinRel(place.cwd, b.context ?? ".");
   if (context === undefined) return undefined;
   // -f is relative to the working directory for docker/podman/buildah, to nothing else for kaniko
-  const dockerfile = b.file !== undefined ? (b.tool === "kaniko" ? joinRel(context, b.file) ?? joinRel(place.cwd, b.file) : joinRel(place.cwd, b.file)) : dockerfileIn(context, undefined);
+  const dockerfile = b.file !== undefined ? joinRel(underContext ? context : place.cwd, b.file) : dockerfileIn(context, undefined);
   if (dockerfile === undefined) return undefined;
   const shown = b.tags.map((t) => displayTemplate(t)).join(", ");
   return {

@@ -65,7 +65,7 @@ export function buildCommandsIn(text: string, lookup: Lookup): { builds: BuildCo
     else if ((name === "docker" || name === "podman" || name === "nerdctl") && sub === "image" && words[2]?.value === "build") rest = words.slice(3);
     else if (name === "docker" && sub === "buildx" && (words[2]?.value === "build" || words[2]?.value === "b")) {
       rest = words.slice(3);
-      tool = "docker buildx";
+      tool = "docker buildx build";
     } else if (name === "buildah" && (sub === "bud" || sub === "build" || sub === "build-using-dockerfile")) rest = words.slice(2);
     else if (name === "executor" || name === "kaniko") {
       const b = readKaniko(words.slice(1), words[0]!.at);

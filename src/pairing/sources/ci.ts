@@ -35,7 +35,8 @@ function githubBuilds(file: SourceFile): ImageBuild[] {
   const wf = doc?.value;
   if (!doc || !isObj(wf) || !isObj(wf.jobs)) return [];
   const out: ImageBuild[] = [];
-  const wfEnv = envOf(wf.env, new Map());
+  // the workspace is the repository root
+  const wfEnv = envOf(wf.env, new Map([["GITHUB_WORKSPACE", "."]]));
   for (const [jobName, job] of Object.entries(wf.jobs)) {
     if (!isObj(job) || !Array.isArray(job.steps)) continue;
     const jobWorkdir = isObj(job.defaults) && isObj(job.defaults.run) && typeof job.defaults.run["working-directory"] === "string" ? job.defaults.run["working-directory"] : "";
@@ -120,16 +121,17 @@ function metadataImages(steps: unknown[], id: string, expr: (t: string) => strin
     // `name=ghcr.io/acme/web,enable=true` or a plain list (comma-separated)
     const named = /(?:^|,)\s*name=([^,]+)/.exec(line);
     const names = named ? [named[1]!] : line.split(",");
-    for (const n of names) if (n.trim()) images.push(`${expr(n.trim())}:${unresolved("metadata-action tag")}`);
+    for (const n of names) if (n.trim()) images.push(`${expr(n.trim())}:${unresolved("metadata-action.tag")}`);
   }
   return images;
 }
 
 /** An action input list: one item per line, or comma-separated. */
 function listItems(text: string): string[] {
+  // commas inside ${{ … }} belong to the expression
   return text
     .split(/\n/)
-    .flatMap((l) => (l.includes("${{") ? [l] : l.split(",")))
+    .flatMap((l) => l.split(/,(?![^{]*\}\})/))
     .map((l) => l.trim())
     .filter(Boolean);
 }
@@ -148,6 +150,7 @@ function envOf(v: unknown, parent: Env, matrix: Env = new Map()): Env {
 function expressions(text: string, env: Env, matrix: Env): string {
   if (!text.includes("${{")) return text;
   return text.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_m, e: string) => {
+    if (e === "github.workspace") return ".";
     const envRef = /^env\.([\w-]+)$/.exec(e);
     if (envRef && env.has(envRef[1]!)) return env.get(envRef[1]!)!;
     const matrixRef = /^matrix\.([\w-]+)$/.exec(e);
@@ -190,7 +193,7 @@ function gitlabBuilds(file: SourceFile): ImageBuild[] {
   const doc = docs[0];
   const top = doc?.value;
   if (!doc || !isObj(top)) return [];
-  const globals = gitlabVariables(top.variables, new Map());
+  const globals = gitlabVariables(top.variables, new Map([["CI_PROJECT_DIR", "."]]));
   const out: ImageBuild[] = [];
   const scriptsOf = (holder: Obj, env: Env, where: string) => {
     for (const key of ["before_script", "script", "after_script"]) {

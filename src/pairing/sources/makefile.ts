@@ -1,5 +1,5 @@
 import type { SourceFile } from "../../source/source-file.js";
-import { dirOf, type ImageBuild } from "../build.js";
+import { dirOf, joinRel, type ImageBuild } from "../build.js";
 import { unresolved } from "../image-ref.js";
 import { scriptBuilds } from "../script-builds.js";
 
@@ -28,7 +28,7 @@ export function makefileBuilds(file: SourceFile): ImageBuild[] {
   const expand = (text: string, depth = 0): string =>
     text.replace(/\$\$|\$\(([^()]*(?:\([^()]*\)[^()]*)*)\)|\$\{([^{}]*)\}|\$([@<*^?%+|])/g, (m, paren?: string, brace?: string, auto?: string) => {
       if (m === "$$") return "$";
-      if (auto) return unresolved(`$${auto}`);
+      if (auto) return unresolved(auto === "*" ? "stem" : auto === "@" ? "target" : "auto");
       const inner = (paren ?? brace ?? "").trim();
       if (/^[A-Za-z_][\w.-]*$/.test(inner)) {
         const v = vars.get(inner);
@@ -66,7 +66,21 @@ export function shellScriptBuilds(file: SourceFile): ImageBuild[] {
     const dflt = /^\s*:\s+"?\$\{([A-Za-z_]\w*):?=([^}]*)\}"?/.exec(line);
     if (dflt && !vars.has(dflt[1]!)) vars.set(dflt[1]!, shellValue(dflt[2]!, lookup));
   }
-  return scriptBuilds(file.text, lookup, { file, kind: "makefile", cwd: dirOf(file.path), posOf: (at) => ({ file, offset: at }), where: "" });
+  return workingDirectories(file).flatMap((cwd) =>
+    scriptBuilds(file.text, lookup, { file, kind: "makefile", cwd, posOf: (at) => ({ file, offset: at }), where: "" }),
+  );
+}
+
+/**
+ * Where a script's commands run: `cd "$(dirname "$0")/.."` says; without it the script
+ * may be run from its folder or from the repository root (CI does), so both are tried
+ * and only Dockerfiles that exist pair.
+ */
+function workingDirectories(file: SourceFile): string[] {
+  const own = dirOf(file.path);
+  const cd = /^\s*cd\s+"?\$\(\s*dirname\s+"?(?:\$0|\$\{BASH_SOURCE(?:\[0\])?\})"?\s*\)"?(\/[^"\s;&|]*)?"?/m.exec(file.text);
+  if (cd) return [joinRel(own, cd[1] ? cd[1].slice(1) || "." : ".") ?? own];
+  return own === "" ? [""] : [own, ""];
 }
 
 function shellValue(raw: string, lookup: (n: string) => string | undefined): string {
