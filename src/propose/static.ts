@@ -1,6 +1,5 @@
 import type { Dockerfile } from "../dockerfile/model.js";
 import type { Container, Workload } from "../manifest/workload.js";
-import type { Pair } from "../pairing/pair.js";
 import type { ScanResult } from "../scan/pipeline.js";
 import { decideContainer, type ContainerDecision, type ProbeFacts } from "./decide.js";
 import { staticImageFacts, type StaticImageFacts } from "./image-facts.js";
@@ -19,10 +18,9 @@ export function containerKey(w: Workload, c: Container): string {
 }
 
 /** Which Dockerfile each workload container runs, from the pairing result. */
-export function imagesByContainer(scan: Pick<ScanResult, "pairing" | "dockerfiles" | "config" | "workloads">): Map<string, ContainerImage> {
+export function imagesByContainer(scan: Pick<ScanResult, "pairing">): Map<string, ContainerImage> {
   const out = new Map<string, ContainerImage>();
-  const pairs = scan.pairing.pairs.length ? scan.pairing.pairs : configPairs(scan);
-  for (const pair of pairs) {
+  for (const pair of scan.pairing.pairs) {
     const facts = staticImageFacts(pair.dockerfile, pair.stage);
     if (!facts) continue;
     for (const t of pair.targets) {
@@ -31,24 +29,6 @@ export function imagesByContainer(scan: Pick<ScanResult, "pairing" | "dockerfile
     }
   }
   return out;
-}
-
-/**
- * Stopgap while pairing (src/pairing) returns no pairs: the explicit `images:` mappings of
- * `.shipshape.yaml`, matched by image repository. Unused as soon as pairing yields pairs.
- */
-function configPairs(scan: Pick<ScanResult, "dockerfiles" | "config" | "workloads">): Pair[] {
-  const pairs: Pair[] = [];
-  for (const m of scan.config.images) {
-    const dockerfile = scan.dockerfiles.find((d) => d.file.path === m.dockerfile.replace(/^\.\//, ""));
-    if (!dockerfile) continue;
-    const repo = imageRepository(m.image);
-    const targets = scan.workloads.flatMap(({ workload }) =>
-      workload.containers.filter((c) => c.image && imageRepository(c.image.value) === repo).map((container) => ({ workload, container })),
-    );
-    pairs.push({ dockerfile, stage: m.target ?? null, image: repo, targets, evidence: [], confidence: "high" });
-  }
-  return pairs;
 }
 
 /** `ghcr.io/acme/web:1.2@sha256:…` → `ghcr.io/acme/web`; Docker Hub short names normalised. */
