@@ -32,6 +32,7 @@ const PUBLIC_PREFIXES = [
   "docker.elastic.co/",
   "quay.io/prometheus/",
   "quay.io/prometheus-operator/",
+  "quay.io/prometheuscommunity/",
   "quay.io/jetstack/",
   "quay.io/coreos/",
   "quay.io/brancz/",
