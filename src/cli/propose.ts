@@ -8,6 +8,7 @@ import { proposalsJson, proposalsText } from "../propose/text.js";
 import { editDiff, planFileEdits, writeFileEdit } from "../propose/write.js";
 import { addCommonOptions, type CommonOptions } from "./common-options.js";
 import { UsageError } from "./errors.js";
+import { proposeExitCode } from "../propose/gate.js";
 import { emit, parseFailOn, parseFormat, readStdin } from "./output.js";
 import { parseDuration } from "./probe.js";
 import { createProgress } from "./progress.js";
@@ -36,7 +37,7 @@ export function register(program: Command): void {
     "text|json|patch|json6902|kustomize",
   ).action(async (paths: string[], opts: ProposeOptions, cmd: Command) => {
     const format = parseFormat(opts.format, FORMATS);
-    parseFailOn(opts.failOn);
+    const failOn = parseFailOn(opts.failOn);
     if (format === "kustomize" && !opts.output) throw new UsageError("--format kustomize writes a folder: give it with --output DIR");
     if (opts.dryRun && !opts.write) throw new UsageError("--dry-run goes with --write");
     const concurrency = Number.parseInt(opts.concurrency, 10);
@@ -85,6 +86,7 @@ export function register(program: Command): void {
               : proposalsText(placed, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout));
       await emit(text, opts.output);
     }
-    cmd.setOptionValue("exitCode", exitCode);
+    // a file that could not be written (exit 2) outranks the gate
+    cmd.setOptionValue("exitCode", exitCode || proposeExitCode(placed, Boolean(opts.probe), failOn));
   });
 }

@@ -31,18 +31,6 @@ export function imagesByContainer(scan: Pick<ScanResult, "pairing">): Map<string
   return out;
 }
 
-/** `ghcr.io/acme/web:1.2@sha256:…` → `ghcr.io/acme/web`; Docker Hub short names normalised. */
-export function imageRepository(ref: string): string {
-  let r = ref.split("@")[0]!;
-  const slash = r.lastIndexOf("/");
-  const colon = r.lastIndexOf(":");
-  if (colon > slash) r = r.slice(0, colon);
-  const first = r.split("/")[0]!;
-  const hasRegistry = r.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-  if (!hasRegistry) r = "docker.io/" + (r.includes("/") ? r : "library/" + r);
-  return r;
-}
-
 export interface ProposeOptions {
   /** probe facts by container key (propose --probe) */
   probes?: Map<string, ProbeFacts>;
