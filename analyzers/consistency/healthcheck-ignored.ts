@@ -33,7 +33,7 @@ export default defineAnalyzer({
     };
     report({
       at: container.node,
-      message: `container '${container.name}' has no liveness or readiness probe, and ${place(hc.node)} 'HEALTHCHECK ${hc.value.raw}' is ignored by Kubernetes; the equivalent exec probe is livenessProbe: ${JSON.stringify(probe)}`,
+      message: `container '${container.name}' (${place(container.node)}) has no liveness or readiness probe, and ${place(hc.node)} 'HEALTHCHECK ${hc.value.raw}' is ignored by Kubernetes; the equivalent exec probe is livenessProbe: ${JSON.stringify(probe)}`,
       why: "Kubernetes never runs HEALTHCHECK: a hung process is not restarted and traffic reaches a pod that is not ready",
       fix: { set: ["livenessProbe"], value: probe },
       related: [{ at: hc.node, message: `HEALTHCHECK ${hc.value.raw}` }],

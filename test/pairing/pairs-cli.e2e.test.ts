@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { fixture, runCli } from "../cli/run-cli.js";
+
+describe("shipshape pairs (built CLI)", () => {
+  it("--format json: the contract's shape, one object on stdout", () => {
+    const r = runCli(["pairs", fixture("pairs", "skaffold"), "--format", "json"]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(Object.keys(report)).toEqual(["pairs", "unpairedDockerfiles", "unpairedContainers"]);
+    expect(report.pairs[2]).toEqual({
+      dockerfile: "src/web/Dockerfile",
+      stage: null,
+      image: "ghcr.io/acme/web",
+      workloads: [{ file: "k8s/app.yaml", kind: "Deployment", name: "web", namespace: "default", container: "web" }],
+      evidence: [{ kind: "skaffold", file: "skaffold.yaml", line: 9, detail: "artifact ghcr.io/acme/web, context src/web (config app)" }],
+      confidence: "high",
+    });
+    expect(report.unpairedContainers).toEqual([
+      { file: "k8s/app.yaml", kind: "Pod", name: "api", container: "metrics", image: "ghcr.io/acme/metrics-sidecar:1.0" },
+    ]);
+  });
+
+  it("--format text, dot and mermaid", () => {
+    const text = runCli(["pairs", fixture("pairs", "monorepo")]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("services/api/Dockerfile (stage runtime) → ghcr.io/acme/api  [high]");
+    expect(text.stdout).toContain("10 pairs, 1 unpaired Dockerfile, 2 unpaired containers");
+    const dot = runCli(["pairs", fixture("pairs", "monorepo"), "--format", "dot"]);
+    expect(dot.stdout.startsWith("digraph pairs {")).toBe(true);
+    expect(dot.stdout).toContain('d0 [label="build/reports.Containerfile", shape=note];');
+    const mermaid = runCli(["pairs", fixture("pairs", "monorepo"), "--format", "mermaid"]);
+    expect(mermaid.stdout.startsWith("flowchart LR\n")).toBe(true);
+    expect(mermaid.stdout).toMatch(/d\d+ -->\|"target runtime · skaffold, kustomize · high"\| i\d+/);
+  });
+
+  it("rejects an unknown format with exit code 2", () => {
+    expect(runCli(["pairs", fixture("pairs", "skaffold"), "--format", "sarif"]).code).toBe(2);
+  });
+
+  it("scan --format json carries the pairs and the consistency findings with both files", () => {
+    const r = runCli(["scan", fixture("consistency", "non-numeric-user"), "--format", "json", "--fail-on", "none"]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.pairs.map((p: { image: string }) => p.image)).toEqual(["ghcr.io/acme/bad", "ghcr.io/acme/good"]);
+    const f = report.findings.find((x: { ruleId: string }) => x.ruleId === "consistency/non-numeric-user");
+    expect(f).toMatchObject({ file: "k8s/app.yaml", line: 12, dockerfile: "bad/Dockerfile", related: [{ file: "bad/Dockerfile", line: 3 }] });
+  });
+});
