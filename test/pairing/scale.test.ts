@@ -6,7 +6,7 @@ import { pairImages } from "../../src/pairing/pair-images.js";
 import { SourceFile } from "../../src/source/source-file.js";
 
 describe("pairing at scale", () => {
-  it("pairs 1,000 Dockerfiles with 10,000 workloads well within a second", () => {
+  it("pairs 1,000 Dockerfiles with 10,000 workloads, exactly (timing lives in bench/scan)", () => {
     const dockerfiles = Array.from({ length: 1000 }, (_, i) => parseDockerfile(new SourceFile(`services/s${i}/Dockerfile`, "FROM debian:12\nUSER 10001\n")));
     const skaffold = new SourceFile(
       "skaffold.yaml",
@@ -25,11 +25,8 @@ describe("pairing at scale", () => {
       ).workloads,
     ).flat();
     expect(workloads.length).toBe(10_000);
-    const start = performance.now();
     const result = pairImages({ root: "/repo", dockerfiles, workloads, buildConfigs: [skaffold, makefile], config: emptyConfig() });
-    const ms = performance.now() - start;
     expect(result.pairs.length).toBe(1000);
     expect(result.unpairedContainers.length).toBe(10_000 - result.pairs.reduce((n, p) => n + p.targets.length, 0));
-    expect(ms).toBeLessThan(1000);
   });
 });
