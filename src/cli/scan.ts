@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import { availableParallelism } from "node:os";
+import { UsageError } from "./errors.js";
 import { scanReport } from "../scan/sharded.js";
 import { analyzers, allRules } from "../analyze/registry.js";
 import { sarifReport } from "../report/sarif.js";
@@ -15,10 +17,13 @@ export function register(program: Command): void {
     program
       .command("scan")
       .description("static analysis: discover, pair, analyze, report")
-      .argument("[paths...]", "files or directories to scan ('-' reads manifests from stdin)"),
-  ).action(async (paths: string[], opts: CommonOptions, cmd: Command) => {
+      .argument("[paths...]", "files or directories to scan ('-' reads manifests from stdin)")
+      .option("--threads <n>", "split scans of over 2,000 manifest files across N worker threads ('auto': one per CPU)", "1"),
+  ).action(async (paths: string[], opts: CommonOptions & { threads: string }, cmd: Command) => {
     const format = parseFormat(opts.format, FORMATS);
     const failOn = parseFailOn(opts.failOn);
+    const threads = opts.threads === "auto" ? availableParallelism() : Number.parseInt(opts.threads, 10);
+    if (!(threads >= 1 && threads <= 64)) throw new UsageError(`--threads: expected a number from 1 to 64 or auto, got '${opts.threads}'`);
     const progress = createProgress();
     const { report, root } = await scanReport({
       paths,
@@ -27,6 +32,7 @@ export function register(program: Command): void {
       configFile: opts.config,
       analyzers,
       progress,
+      threads,
     });
     progress.done();
     const text =

@@ -32,7 +32,7 @@ describe("shipshape scan (built CLI)", () => {
   });
 
   it("gives the same report when a large scan is split across worker threads", () => {
-    const sharded = runCli(["scan", basic, "--format", "json"], { env: { SHIPSHAPE_SHARD_THRESHOLD: "2" } });
+    const sharded = runCli(["scan", basic, "--format", "json", "--threads", "2"], { env: { SHIPSHAPE_SHARD_THRESHOLD: "2" } });
     expect(sharded.code).toBe(code);
     expect(JSON.parse(sharded.stdout)).toEqual(json);
   });
