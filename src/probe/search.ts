@@ -26,6 +26,7 @@ import {
 } from "./trial.js";
 import { findDropToUser } from "./user-switch.js";
 import { planWrites, type WritePlan } from "./writes.js";
+import { concurrencyLimit } from "./concurrency-limit.js";
 
 /** What to run, from the image alone or from a manifest's container. */
 export interface WorkloadInput {
@@ -315,22 +316,6 @@ function baselineFailed(fp: Fingerprint): fp is Fingerprint & { kind: "job" } {
 
 function sameMounts(a: WritePlan, b: WritePlan): boolean {
   return a.mounts.map((m) => m.path).join("\n") === b.mounts.map((m) => m.path).join("\n");
-}
-
-/** At most n tasks at once; the rest wait in order. */
-function concurrencyLimit(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: Array<() => void> = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
 }
 
 export type { ImageFacts };

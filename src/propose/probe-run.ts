@@ -12,6 +12,7 @@ import { applyChanges, valueAt } from "./changes.js";
 import type { ProbeFacts } from "./decide.js";
 import { podSpecPath, type PlacedProposal } from "./place.js";
 import { type ContainerImage, containerKey } from "./static.js";
+import { concurrencyLimit } from "../probe/concurrency-limit.js";
 
 export interface ProbeRunOptions {
   root: string;
@@ -257,19 +258,4 @@ export async function pinnedImage(session: EngineSession, ref: string): Promise<
   const digest = info?.RepoDigests?.[0];
   if (!digest) return undefined;
   return `${ref}@${digest.slice(digest.indexOf("@") + 1)}`;
-}
-
-function concurrencyLimit(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: Array<() => void> = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
 }
