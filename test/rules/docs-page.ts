@@ -9,6 +9,9 @@ export interface DocBlock {
   line: number;
   /** from a `<!-- kube: 1.N -->` comment right before the fence */
   kube?: string;
+  /** from a `<!-- builds: TAG [TAG…] -->` comment right before the fence: the tags the
+   * example's build pushes (pair rules; without it the pair has no build evidence) */
+  builds?: string[];
 }
 
 export interface DocPage {
@@ -19,6 +22,7 @@ export interface DocPage {
 }
 
 const KUBE_COMMENT = /^<!--\s*kube:\s*([0-9.]+|latest)\s*-->$/;
+const BUILDS_COMMENT = /^<!--\s*builds:\s*(.+?)\s*-->$/;
 
 /** Read a rule page: its id, summary line, and the fenced blocks under `## Fails` and `## Passes`. */
 export function readDocPage(text: string): DocPage {
@@ -27,6 +31,7 @@ export function readDocPage(text: string): DocPage {
   let summary: string | undefined;
   let section: DocBlock["section"] | undefined;
   let pendingKube: string | undefined;
+  let pendingBuilds: string[] | undefined;
   const blocks: DocBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -43,11 +48,17 @@ export function readDocPage(text: string): DocPage {
       const name = heading[1]!.trim();
       section = name === "Fails" || name === "Passes" ? name : undefined;
       pendingKube = undefined;
+      pendingBuilds = undefined;
       continue;
     }
     const kube = KUBE_COMMENT.exec(line.trim());
     if (kube) {
       pendingKube = kube[1];
+      continue;
+    }
+    const builds = BUILDS_COMMENT.exec(line.trim());
+    if (builds) {
+      pendingBuilds = builds[1]!.split(/[\s,]+/);
       continue;
     }
     const fence = /^(```+)\s*(\w+)?\s*$/.exec(line);
@@ -58,12 +69,13 @@ export function readDocPage(text: string): DocPage {
       const body: string[] = [];
       for (i++; i < lines.length && !lines[i]!.startsWith(ticks); i++) body.push(lines[i]!);
       if (section && (lang === "yaml" || lang === "dockerfile")) {
-        blocks.push({ section, lang, text: body.join("\n") + "\n", line: start + 1, kube: pendingKube });
+        blocks.push({ section, lang, text: body.join("\n") + "\n", line: start + 1, kube: pendingKube, builds: pendingBuilds });
       }
       pendingKube = undefined;
+      pendingBuilds = undefined;
       continue;
     }
-    if (line.trim() !== "") pendingKube = undefined;
+    if (line.trim() !== "") pendingKube = pendingBuilds = undefined;
   }
   return { id, summary, blocks };
 }

@@ -87,6 +87,12 @@ function inputOf(example: Example, docPath: string): AnalysisInput {
       evidence: [],
       confidence: "high",
     };
+    const tags = example.blocks.find((b) => b.builds)?.builds;
+    if (tags) {
+      const at = { file: dockerfile.file, offset: 0 };
+      pair.builds = [{ evidence: { kind: "ci", file: dockerfile.file.path, line: 1, detail: `docker build -t ${pair.image}:${tags.join(",")}` }, at, tags }];
+      pair.evidence = pair.builds.map((b) => b.evidence);
+    }
     input.pairs.push(pair);
   }
   return input;
