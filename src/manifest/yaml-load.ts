@@ -151,6 +151,8 @@ function parseInto(text: string, file: SourceFile, positions: YamlPositions, doc
       const mark = err.mark as { line?: number; column?: number } | undefined;
       return { message: err.reason || err.message, line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 };
     }
+    // js-yaml recurses per nesting level: thousands of levels exhaust the stack
+    if (err instanceof RangeError) return { message: "nesting too deep for the YAML parser", line: 1, column: 1 };
     throw err;
   }
 }

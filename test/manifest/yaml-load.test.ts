@@ -38,4 +38,11 @@ describe("loadYaml positions", () => {
     const c = docs[1]!.value as { spec: object };
     expect(lc(file, docs[1]!.positions.key(c.spec, "x"))).toEqual({ line: 7, column: 8 });
   });
+
+  it("turns nesting too deep for the parser into a syntax error instead of a crash", () => {
+    const file = new SourceFile("deep.yaml", "kind: A\n---\nx: " + "[".repeat(20000) + "]".repeat(20000) + "\n");
+    const { docs, error } = loadYaml(file);
+    expect(error?.message).toMatch(/nesting too deep/);
+    expect(docs.map((d) => (d.value as { kind: string }).kind)).toEqual(["A"]);
+  });
 });
