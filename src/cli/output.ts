@@ -1,4 +1,4 @@
-import { writeFile, rename } from "node:fs/promises";
+import { writeFile, rename, open } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "./errors.js";
 import { severityRank, type Finding, type Severity } from "../analyze/finding.js";
@@ -31,6 +31,40 @@ export async function emit(text: string, output: string | undefined): Promise<vo
   const tmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
   try {
     await writeFile(tmp, text);
+    await rename(tmp, output);
+  } catch (e) {
+    throw new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+/** Like emit, for a text made of many pieces (a large JSON report): never joined in memory. */
+export async function emitChunks(chunks: Iterable<string>, output: string | undefined): Promise<void> {
+  // batch small pieces so the stream sees a few hundred writes, not one per finding
+  const batches = function* () {
+    let buf = "";
+    for (const c of chunks) {
+      buf += c;
+      if (buf.length > 1 << 16) {
+        yield buf;
+        buf = "";
+      }
+    }
+    if (buf) yield buf;
+  };
+  if (!output) {
+    for (const b of batches()) {
+      if (!process.stdout.write(b)) await new Promise<void>((resolve) => process.stdout.once("drain", resolve));
+    }
+    return;
+  }
+  const tmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
+  try {
+    const fh = await open(tmp, "w");
+    try {
+      for (const b of batches()) await fh.write(b);
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, output);
   } catch (e) {
     throw new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);

@@ -7,7 +7,8 @@ import { sarifReport } from "../report/sarif.js";
 import { textReport } from "../report/text.js";
 import { colorsFor } from "../report/colors.js";
 import { createProgress } from "./progress.js";
-import { emit, exitCodeFor, parseFailOn, parseFormat, readStdin } from "./output.js";
+import { emit, emitChunks, exitCodeFor, parseFailOn, parseFormat, readStdin } from "./output.js";
+import { prettyJsonChunks } from "../report/json-chunks.js";
 import { addCommonOptions, type CommonOptions } from "./common-options.js";
 
 const FORMATS = ["text", "json", "sarif"] as const;
@@ -35,13 +36,14 @@ export function register(program: Command): void {
       threads,
     });
     progress.done();
-    const text =
-      format === "json"
-        ? JSON.stringify(report, null, 2) + "\n"
-        : format === "sarif"
+    if (format === "json") await emitChunks(prettyJsonChunks(report), opts.output);
+    else {
+      const text =
+        format === "sarif"
           ? JSON.stringify(sarifReport(report.findings, allRules(), root), null, 2) + "\n"
           : textReport(report, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout));
-    await emit(text, opts.output);
+      await emit(text, opts.output);
+    }
     cmd.setOptionValue("exitCode", exitCodeFor(report.findings, failOn));
   });
 }
