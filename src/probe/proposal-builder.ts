@@ -1,6 +1,7 @@
 import type { Proposal, ProposalWorkload } from "../propose/proposal.js";
 import type { Capability } from "./capabilities.js";
 import type { WritePlan } from "./writes.js";
+import { volumeName } from "../propose/volume-name.js";
 
 /** The securityContext, mounts and volumes that a verified (or failed) trial configuration stands for. */
 export function buildProposal(input: {
@@ -46,14 +47,4 @@ export function buildProposal(input: {
     evidence,
     verified: input.verified,
   };
-}
-
-/** `/var/cache/nginx` → `var-cache-nginx`: a valid DNS label for the volume name. */
-export function volumeName(mountPath: string): string {
-  const name = mountPath
-    .replace(/^\/+/, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  return (name || "root").slice(0, 63).replace(/-+$/, "");
 }

@@ -5,6 +5,7 @@ import { evaluatePss } from "../pss/evaluate.js";
 import { applyChanges, type Change, formatPath, type ObjectPath, sameValue, valueAt } from "./changes.js";
 import type { ContainerDecision, Decided } from "./decide.js";
 import type { ContainerProposal, FieldEvidence, Proposal, VolumeProposal } from "./proposal.js";
+import { volumeName } from "./volume-name.js";
 
 /** A workload's proposal, and the edits of its object that apply it. */
 export interface PlacedProposal {
@@ -246,15 +247,6 @@ function pssAfter(workload: Workload, changes: Change[], decisions: ContainerDec
   return { level: result.level, blockers: [...new Set(blockers)] };
 }
 
-/** `/var/cache/nginx` → `var-cache-nginx`: a valid DNS label for the volume name. */
-export function volumeName(mountPath: string): string {
-  const name = mountPath
-    .replace(/^\/+/, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  return (name || "root").slice(0, 63).replace(/-+$/, "");
-}
 
 function show(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);
