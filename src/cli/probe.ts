@@ -8,6 +8,8 @@ import { UsageError } from "./errors.js";
 import { emit, parseFailOn, parseFormat, type FailOn } from "./output.js";
 import { severityRank, type Severity } from "../analyze/finding.js";
 import type { ProbeReport } from "../probe/report.js";
+import type { Proposal } from "../propose/proposal.js";
+import { atLeast, parseKubeVersion, type KubeVersion } from "../kube/version.js";
 import { createProgress } from "./progress.js";
 
 const FORMATS = ["text", "json"] as const;
@@ -24,6 +26,7 @@ interface ProbeOptions {
   concurrency: string;
   pull?: boolean;
   failOn: string;
+  kubeVersion?: string;
 }
 
 export function register(program: Command): void {
@@ -44,10 +47,12 @@ export function register(program: Command): void {
     )
     .option("--concurrency <n>", "trials run at once", "3")
     .option("--pull", "pull TARGET when it is an image reference the engine does not have")
+    .option("--kube-version <version>", "Kubernetes version the proposal is written for (1.N or latest): seccomp as a field from 1.19, an annotation before")
     .option("--fail-on <severity>", "exit 1 when the image cannot be hardened: error = no verified proposal; warning = also when it needs root or a capability Pod Security 'restricted' forbids; none", "error")
     .action(async (target: string, opts: ProbeOptions, cmd: Command) => {
       const format = parseFormat(opts.format, FORMATS);
       const failOn = parseFailOn(opts.failOn);
+      const kube = parseKubeVersion(opts.kubeVersion);
       const timeoutMs = parseDuration(opts.timeout);
       const concurrency = Number.parseInt(opts.concurrency, 10);
       if (!(concurrency >= 1 && concurrency <= 8)) throw new UsageError(`--concurrency: expected 1 to 8, got '${opts.concurrency}'`);
@@ -69,6 +74,7 @@ export function register(program: Command): void {
           concurrency,
           onProgress: (m) => progress.update(`probe: ${m}`),
         });
+        for (const p of [report.proposal, ...(report.alternatives ?? []).map((a) => a.proposal)]) if (p) writeSeccompFor(kube, p);
         progress.update("removing trial containers and images");
         await session.close();
         progress.done();
@@ -79,6 +85,15 @@ export function register(program: Command): void {
         await session.close();
       }
     });
+}
+
+/** Before 1.19 the pod's seccomp profile is the `seccomp.security.alpha.kubernetes.io/pod` annotation. */
+export function writeSeccompFor(kube: KubeVersion, proposal: Proposal): void {
+  const profile = proposal.podSecurityContext.seccompProfile;
+  if (atLeast(kube, 19) || !profile) return;
+  delete proposal.podSecurityContext.seccompProfile;
+  const value = profile.type === "RuntimeDefault" ? "runtime/default" : profile.type === "Localhost" ? `localhost/${profile.localhostProfile ?? ""}` : "unconfined";
+  proposal.podAnnotations = { ...proposal.podAnnotations, "seccomp.security.alpha.kubernetes.io/pod": value };
 }
 
 /**

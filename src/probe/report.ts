@@ -133,6 +133,7 @@ export function probeText(r: ProbeReport): string {
 
 function proposalYaml(p: Proposal): string {
   const lines: string[] = [];
+  if (p.podAnnotations && Object.keys(p.podAnnotations).length) lines.push(`pod annotations: ${JSON.stringify(p.podAnnotations)}`);
   lines.push(`securityContext: ${JSON.stringify(p.podSecurityContext)}`);
   for (const c of p.containers) {
     lines.push(`container ${c.name}: securityContext: ${JSON.stringify(c.securityContext)}`);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { probeExitCode } from "../../src/cli/probe.js";
+import { probeExitCode, writeSeccompFor } from "../../src/cli/probe.js";
+import { parseKubeVersion } from "../../src/kube/version.js";
+import type { Proposal } from "../../src/propose/proposal.js";
 import type { ProbeReport } from "../../src/probe/report.js";
 
 const report = (over: { verified?: boolean; runsAsNonRoot?: boolean; needed?: string[] }) =>
@@ -17,5 +19,21 @@ describe("probe --fail-on", () => {
     expect(probeExitCode(report({ needed: ["NET_BIND_SERVICE", "CHOWN"] }), "warning")).toBe(1);
     expect(probeExitCode(report({ runsAsNonRoot: false }), "warning")).toBe(1);
     expect(probeExitCode(report({ verified: false, runsAsNonRoot: false }), "none")).toBe(0);
+  });
+});
+
+describe("probe --kube-version", () => {
+  const proposal = () =>
+    ({ podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, containers: [], volumes: [], evidence: [], verified: true, workload: null }) as Proposal;
+
+  it("writes seccomp as the pod annotation before 1.19 and as the field from 1.19", () => {
+    const old = proposal();
+    writeSeccompFor(parseKubeVersion("1.18"), old);
+    expect(old.podSecurityContext).toEqual({ runAsNonRoot: true });
+    expect(old.podAnnotations).toEqual({ "seccomp.security.alpha.kubernetes.io/pod": "runtime/default" });
+    const current = proposal();
+    writeSeccompFor(parseKubeVersion("1.19"), current);
+    expect(current.podSecurityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
+    expect(current.podAnnotations).toBeUndefined();
   });
 });
