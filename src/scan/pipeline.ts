@@ -114,7 +114,9 @@ export async function scanPrepared(prepared: PreparedScan, options: ScanOptions,
   const manifests: ManifestFile[] = [];
   const buildConfigs: SourceFile[] = [];
   options.progress?.update(`parsing ${sources.length} files`);
+  let done = 0;
   for (const { entry, file } of sources) {
+    if (++done % 500 === 0) options.progress?.update(`parsing ${done}/${sources.length} files`);
     if (entry.roles.includes("build-config")) buildConfigs.push(file);
     if (entry.roles.includes("dockerfile")) {
       if (!primary) {
