@@ -1,5 +1,5 @@
 import type { Obj, Workload } from "../src/manifest/workload.js";
-import { isObj } from "../src/manifest/workload.js";
+import { isObj } from "../src/manifest/yaml-value.js";
 
 /**
  * Facts about the pod spec that several topics need. They live beside the analyzers

@@ -1,5 +1,5 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
-import { isObj } from "../../src/manifest/workload.js";
+import { isObj } from "../../src/manifest/yaml-value.js";
 import { APPARMOR_ANNOTATION_PREFIX, annotationNode } from "./profile-source.js";
 
 export default defineAnalyzer({

@@ -1,5 +1,5 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
-import { isObj } from "../../src/manifest/workload.js";
+import { isObj } from "../../src/manifest/yaml-value.js";
 import type { Pos } from "../../src/source/source-file.js";
 import { effectiveUid, finalChain, listsCap, place } from "./places.js";
 

@@ -1,5 +1,5 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
-import { isObj } from "../../src/manifest/workload.js";
+import { isObj } from "../../src/manifest/yaml-value.js";
 import { finalChain, place } from "./places.js";
 
 const trim = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);

@@ -1,7 +1,7 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
 import { atLeast } from "../../src/kube/version.js";
 import type { Pos } from "../../src/source/source-file.js";
-import { isObj } from "../../src/manifest/workload.js";
+import { isObj } from "../../src/manifest/yaml-value.js";
 import {
   SECCOMP_CONTAINER_ANNOTATION_PREFIX,
   SECCOMP_FIELD_SINCE,

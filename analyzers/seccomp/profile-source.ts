@@ -1,5 +1,5 @@
 import type { Container, Obj, Workload } from "../../src/manifest/workload.js";
-import { isObj } from "../../src/manifest/workload.js";
+import { isObj } from "../../src/manifest/yaml-value.js";
 import type { Pos } from "../../src/source/source-file.js";
 
 /**

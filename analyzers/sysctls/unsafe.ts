@@ -1,6 +1,6 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
 import { atLeast, type KubeVersion } from "../../src/kube/version.js";
-import { isObj } from "../../src/manifest/workload.js";
+import { isObj } from "../../src/manifest/yaml-value.js";
 
 /** The safe sysctls of Pod Security 'baseline', by the version that added them. */
 const SAFE: ReadonlyArray<[minor: number, names: readonly string[]]> = [

@@ -1,5 +1,5 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
-import { isObj } from "../../src/manifest/workload.js";
+import { isObj } from "../../src/manifest/yaml-value.js";
 
 /** Volume sources Pod Security 'restricted' allows. */
 const ALLOWED = new Set(["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected", "secret"]);

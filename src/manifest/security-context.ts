@@ -1,8 +1,7 @@
 import type { Located, Pos } from "../source/source-file.js";
 import type { YamlPositions } from "./yaml-load.js";
+import { isObj, type Obj } from "./yaml-value.js";
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** A value of the effective security context, and whether the pod or the container set it. */
 export interface ScValue<T> extends Located<T> {

@@ -1,6 +1,9 @@
 import type { Located, Pos, SourceFile } from "../source/source-file.js";
 import type { YamlPositions } from "./yaml-load.js";
 import { effectiveSecurityContext, type EffectiveSecurityContext } from "./security-context.js";
+import { isObj, type Obj } from "./yaml-value.js";
+
+export type { Obj };
 
 /** Kinds that carry a pod template (contract.md). */
 export const WORKLOAD_KINDS = [
@@ -18,7 +21,6 @@ export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 export type ContainerKind = "container" | "initContainer" | "ephemeralContainer";
 
-export type Obj = Record<string, unknown>;
 
 export interface Container {
   name: string;
@@ -60,10 +62,6 @@ export interface Workload {
 }
 
 export const IGNORE_ANNOTATION = "shipshape.dev/ignore";
-
-export function isObj(v: unknown): v is Obj {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined;

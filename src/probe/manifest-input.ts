@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { UsageError } from "../cli/errors.js";
 import { loadManifest } from "../manifest/load.js";
-import { isObj, type Obj } from "../manifest/workload.js";
+import { isObj, type Obj } from "../manifest/yaml-value.js";
 import { SourceFile } from "../source/source-file.js";
 import { parseCapability, type Capability } from "./capabilities.js";
 import type { WorkloadInput } from "./search.js";

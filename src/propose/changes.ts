@@ -3,6 +3,7 @@
  * the patch formats print, and what the PSS check applies to a copy. One representation,
  * so the three can never disagree.
  */
+import { isObj, type Obj } from "../manifest/yaml-value.js";
 
 /** An item of a list picked by its merge key (`containers` by name, `volumeMounts` by mountPath). */
 export interface KeyedItem {
@@ -24,8 +25,6 @@ export function isKeyed(s: PathSegment): s is KeyedItem {
   return typeof s === "object";
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** `a.b[name=web].c` for messages and field evidence. */
 export function formatPath(path: ObjectPath): string {

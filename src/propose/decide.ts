@@ -1,7 +1,7 @@
 import type { KubeVersion } from "../kube/version.js";
 import { atLeast } from "../kube/version.js";
 import type { Container, Workload } from "../manifest/workload.js";
-import { isObj } from "../manifest/workload.js";
+import { isObj } from "../manifest/yaml-value.js";
 import type { FieldEvidence } from "./proposal.js";
 import type { StaticImageFacts } from "./image-facts.js";
 

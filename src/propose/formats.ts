@@ -1,9 +1,8 @@
 import { stringify } from "yaml";
 import { applyChanges, type Change, isKeyed, type ObjectPath, pointer, valueAt } from "./changes.js";
 import type { PlacedProposal } from "./place.js";
+import { isObj, type Obj } from "../manifest/yaml-value.js";
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /**
  * A strategic-merge patch: the object's identity and the changed fields, lists keyed by

@@ -1,6 +1,6 @@
 import type { KubeVersion } from "../kube/version.js";
 import type { Workload, WorkloadKind } from "../manifest/workload.js";
-import { isObj } from "../manifest/workload.js";
+import { isObj, type Obj } from "../manifest/yaml-value.js";
 import { evaluatePss } from "../pss/evaluate.js";
 import { applyChanges, type Change, formatPath, type ObjectPath, sameValue, valueAt } from "./changes.js";
 import type { ContainerDecision, Decided } from "./decide.js";
@@ -17,7 +17,6 @@ export interface PlacedProposal {
   changeEvidence: string[];
 }
 
-type Obj = Record<string, unknown>;
 
 export function podSpecPath(kind: WorkloadKind): string[] {
   switch (kind) {

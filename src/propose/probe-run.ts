@@ -7,7 +7,7 @@ import type { ProbeReport } from "../probe/report.js";
 import { probe, type WorkloadInput } from "../probe/search.js";
 import { runBaseline, runTrial, type ExecProbe, type TrialConfig, type WorkloadSpec } from "../probe/trial.js";
 import type { Container, Obj, Workload } from "../manifest/workload.js";
-import { isObj } from "../manifest/workload.js";
+import { isObj } from "../manifest/yaml-value.js";
 import { applyChanges, valueAt } from "./changes.js";
 import type { ProbeFacts } from "./decide.js";
 import { podSpecPath, type PlacedProposal } from "./place.js";

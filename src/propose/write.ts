@@ -8,6 +8,7 @@ import { applyChanges, type ObjectPath, sameValue } from "./changes.js";
 import type { PlacedProposal } from "./place.js";
 import { unifiedDiff } from "./unified-diff.js";
 import { editYamlText, type ObjectEdits } from "./yaml-edit.js";
+import type { Obj } from "../manifest/yaml-value.js";
 
 /** The new text of one manifest file, or why it cannot be written. */
 export interface FileEdit {
@@ -19,7 +20,6 @@ export interface FileEdit {
   problems: string[];
 }
 
-type Obj = Record<string, unknown>;
 
 /**
  * Splice every workload's changes into its file's text. The result is checked: parsed

@@ -1,5 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, stringify, type YAMLMap, type YAMLSeq } from "yaml";
 import { type Change, isKeyed, type ObjectPath, formatPath } from "./changes.js";
+import type { Obj } from "../manifest/yaml-value.js";
 
 /** The changes for one object of a file: its document, and its path inside it (a List item). */
 export interface ObjectEdits {
@@ -212,7 +213,6 @@ function onOwnLine(text: string, offset: number): boolean {
 
 // ── rendering ──
 
-type Obj = Record<string, unknown>;
 const isCollection = (v: unknown): v is Obj | unknown[] => v !== null && typeof v === "object";
 const isEmpty = (v: unknown) => (Array.isArray(v) ? v.length === 0 : isCollection(v) && Object.keys(v).length === 0);
 

@@ -1,10 +1,9 @@
 import type { Workload } from "../manifest/workload.js";
 
-type Obj = Record<string, unknown>;
+import { isObj, type Obj } from "../manifest/yaml-value.js";
 
-export function isObj(v: unknown): v is Obj {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
+// the checks read everything about a pod through this module
+export { isObj };
 
 /**
  * What a Pod Security check reads: the pod's annotations and spec as written, and its

@@ -24,7 +24,10 @@ export async function engineReachable(): Promise<boolean> {
  * without one, but failing when CI asks for the engine (SHIPSHAPE_REQUIRE_ENGINE=1).
  */
 export function describeWithEngine(name: string, reachable: boolean, body: () => void): void {
-  if (reachable) return describe(name, body);
+  if (reachable) {
+    describe(name, body);
+    return;
+  }
   if (process.env.SHIPSHAPE_REQUIRE_ENGINE === "1") {
     describe(name, () => {
       throw new Error("SHIPSHAPE_REQUIRE_ENGINE=1 but no Docker engine answers (DOCKER_HOST or /var/run/docker.sock)");

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { analyzers } from "../../src/analyze/registry.js";
 import { main } from "../../src/cli/main.js";
-import { isObj, type Obj } from "../../src/manifest/workload.js";
+import { isObj, type Obj } from "../../src/manifest/yaml-value.js";
 import { resolveTarget } from "../../src/probe/build.js";
 import { EngineSession } from "../../src/probe/engine.js";
 import { runBaseline, runTrial, type TrialConfig, type WorkloadSpec } from "../../src/probe/trial.js";

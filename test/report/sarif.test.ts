@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import Ajv from "ajv-draft-04";
+import AjvDraft04 from "ajv-draft-04";
 import { sarifReport } from "../../src/report/sarif.js";
 import type { Finding } from "../../src/analyze/finding.js";
 import { allRules } from "../../src/analyze/registry.js";
@@ -11,9 +11,11 @@ const schema = JSON.parse(readFileSync(require.resolve("@microsoft/jest-sarif/li
 
 /** Validate against the official SARIF 2.1.0 schema. */
 export function validateSarif(doc: unknown): string[] {
+  // the package's default export is the class; its CommonJS typing hides that under NodeNext
+  const Ajv = AjvDraft04 as unknown as typeof import("ajv-draft-04").default;
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   const validate = ajv.compile(schema);
-  return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+  return validate(doc) ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`);
 }
 
 const finding = (over: Partial<Finding> = {}): Finding => ({

@@ -1,5 +1,5 @@
 import { loadYaml, type YamlPositions } from "../../manifest/yaml-load.js";
-import { isObj, type Obj } from "../../manifest/workload.js";
+import { isObj, type Obj } from "../../manifest/yaml-value.js";
 import type { Pos, SourceFile } from "../../source/source-file.js";
 import { dockerfileIn, joinRel, type ImageBuild } from "../build.js";
 import { displayTemplate, unresolved } from "../image-ref.js";

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { loadYaml } from "../../manifest/yaml-load.js";
-import { isObj } from "../../manifest/workload.js";
+import { isObj } from "../../manifest/yaml-value.js";
 import type { SourceFile } from "../../source/source-file.js";
 import { dirOf, dockerfileIn, joinRel, type ImageBuild } from "../build.js";
 import { unresolved } from "../image-ref.js";

@@ -1,6 +1,6 @@
 import type { Config } from "../../config/config.js";
 import { loadYaml } from "../../manifest/yaml-load.js";
-import { isObj } from "../../manifest/workload.js";
+import { isObj } from "../../manifest/yaml-value.js";
 import { SourceFile, type Pos } from "../../source/source-file.js";
 import { joinRel, type ImageBuild } from "../build.js";
 

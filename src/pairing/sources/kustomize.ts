@@ -1,5 +1,5 @@
 import { loadYaml } from "../../manifest/yaml-load.js";
-import { isObj } from "../../manifest/workload.js";
+import { isObj } from "../../manifest/yaml-value.js";
 import type { Pos, SourceFile } from "../../source/source-file.js";
 import { dirOf, joinRel } from "../build.js";
 import { nameOf, normalizeImageRef } from "../image-ref.js";

@@ -1,5 +1,5 @@
 import { loadYaml, type YamlPositions } from "../../manifest/yaml-load.js";
-import { isObj, type Obj } from "../../manifest/workload.js";
+import { isObj, type Obj } from "../../manifest/yaml-value.js";
 import type { SourceFile } from "../../source/source-file.js";
 import { dirOf, dockerfileIn, joinRel, type ImageBuild } from "../build.js";
 
