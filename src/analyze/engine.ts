@@ -60,14 +60,15 @@ export function analyze(input: AnalysisInput, analyzers: readonly Analyzer[], ru
     if (r.related?.length) {
       finding.related = r.related.map((rel) => ({ file: rel.at.file.path, ...lineColumn(rel.at), message: rel.message }));
     }
-    if (isSuppressed(finding, ctx)) {
-      suppressed++;
-      return;
-    }
     // one finding per rule, place and container: a pod-level field shared by containers is still reported per container
     const key = `${finding.ruleId}\0${finding.file}\0${line}\0${column}\0${finding.container}\0${finding.message}`;
     if (seen.has(key)) return;
     seen.add(key);
+    // counted once, like the finding it hides
+    if (isSuppressed(finding, ctx)) {
+      suppressed++;
+      return;
+    }
     findings.push(finding);
   };
 
