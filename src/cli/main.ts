@@ -24,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   registerPropose(program);
   try {
     await program.parseAsync(argv);
+    // each command's action leaves its exit code as an option value on its own Command
     const sub = program.commands.find((c) => c.getOptionValue("exitCode") !== undefined);
     return (sub?.getOptionValue("exitCode") as number | undefined) ?? 0;
   } catch (e) {
