@@ -18,6 +18,13 @@ export interface AnalysisResult {
   findings: Finding[];
   /** findings dropped by an inline suppression */
   suppressed: number;
+  /** their identities, so results of batches merge without counting one twice (see findingKey) */
+  suppressedKeys: string[];
+}
+
+/** One finding per rule, place, container and message. */
+export function findingKey(f: Finding): string {
+  return `${f.ruleId}\0${f.file}\0${f.line}\0${f.column}\0${f.container}\0${f.message}`;
 }
 
 export function workloadRef(w: Workload): WorkloadRef {
@@ -31,7 +38,7 @@ export function workloadRef(w: Workload): WorkloadRef {
 export function analyze(input: AnalysisInput, analyzers: readonly Analyzer[], rules: Map<string, RuleSetting>): AnalysisResult {
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  let suppressed = 0;
+  const suppressedKeys: string[] = [];
   const enabled = analyzers.filter((a) => rules.get(a.id)?.enabled !== false);
   const byScope = <S extends Analyzer["scope"]>(s: S) => enabled.filter((a): a is Extract<Analyzer, { scope: S }> => a.scope === s);
 
@@ -61,12 +68,12 @@ export function analyze(input: AnalysisInput, analyzers: readonly Analyzer[], ru
       finding.related = r.related.map((rel) => ({ file: rel.at.file.path, ...lineColumn(rel.at), message: rel.message }));
     }
     // one finding per rule, place and container: a pod-level field shared by containers is still reported per container
-    const key = `${finding.ruleId}\0${finding.file}\0${line}\0${column}\0${finding.container}\0${finding.message}`;
+    const key = findingKey(finding);
     if (seen.has(key)) return;
     seen.add(key);
     // counted once, like the finding it hides
     if (isSuppressed(finding, ctx)) {
-      suppressed++;
+      suppressedKeys.push(key);
       return;
     }
     findings.push(finding);
@@ -106,7 +113,7 @@ export function analyze(input: AnalysisInput, analyzers: readonly Analyzer[], ru
       }
     }
   }
-  return { findings, suppressed };
+  return { findings, suppressed: suppressedKeys.length, suppressedKeys };
 }
 
 function isSuppressed(f: Finding, ctx: { workload?: Workload; dockerfile?: Dockerfile }): boolean {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { UsageError } from "./errors.js";
-import { scanReport } from "../scan/sharded.js";
+import { scanReport } from "../scan/batched.js";
 import { analyzers, allRules } from "../analyze/registry.js";
 import { sarifReport } from "../report/sarif.js";
 import { textReport } from "../report/text.js";

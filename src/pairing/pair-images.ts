@@ -19,7 +19,7 @@ import type { Confidence, DeployedImage, Evidence, Pair, PairBuild } from "./pai
 import { ciBuilds, CLOUD_BUILD, GITHUB_WORKFLOW, GITLAB_CI } from "./sources/ci.js";
 import { composeBuilds } from "./sources/compose.js";
 import { configBuilds } from "./sources/config.js";
-import { heuristicMatches } from "./sources/heuristic.js";
+import { nameHeuristic, type HeuristicMatch } from "./sources/heuristic.js";
 import { describeRewrite, KUSTOMIZATION_FILE, KustomizeTree } from "./sources/kustomize.js";
 import { MAKEFILE, makefileBuilds, SHELL_SCRIPT, shellScriptBuilds } from "./sources/makefile.js";
 import { skaffoldBuilds } from "./sources/skaffold.js";
@@ -100,6 +100,22 @@ interface IndexEntry {
 
 /** Link each Dockerfile to the workload containers that deploy its image (issue 4). */
 export function pairImages(input: PairingInput): PairingResult {
+  return imagePairer(input).pair(input.workloads);
+}
+
+export interface ImagePairer {
+  /** every build the build configs state */
+  builds: ImageBuild[];
+  /** pair these workloads; a large scan calls it once per batch of manifest files */
+  pair(workloads: Workload[]): PairingResult;
+}
+
+/**
+ * Read the build configs and index the images they build, once; then pair workloads
+ * against that index. Everything but the last-resort heuristic decides each container on
+ * its own, so pairing batches of workloads and merging the results equals pairing all.
+ */
+export function imagePairer(input: Omit<PairingInput, "workloads">): ImagePairer {
   const { builds, kustomizations } = collectBuilds(input);
   const tree = new KustomizeTree(kustomizations);
   const byPath = new Map(input.dockerfiles.map((d) => [d.file.path, d]));
@@ -139,10 +155,30 @@ export function pairImages(input: PairingInput): PairingResult {
     return patterns.length ? [...hits, ...patterns] : hits;
   };
 
+  const parsed = new Map<string, Dockerfile>();
+  const candidates = input.dockerfiles.map((d) => d.file.path).filter((p) => !explicitDockerfiles.has(p));
+  const byName = nameHeuristic(candidates, input.dockerfiles.length, path.basename(input.root));
+  return { builds, pair: (workloads) => pairWorkloads(input, workloads, { builds, tree, byPath, candidates, byName, lookup, parsed }) };
+}
+
+interface PairingIndex {
+  builds: ImageBuild[];
+  tree: KustomizeTree;
+  byPath: Map<string, Dockerfile>;
+  /** Dockerfiles no build config names, and what their names pair */
+  candidates: string[];
+  byName: (repositories: string[]) => HeuristicMatch[];
+  lookup: (repository: string) => IndexEntry[];
+  /** Dockerfiles re-read for a build's target or build args, shared by every batch */
+  parsed: Map<string, Dockerfile>;
+}
+
+function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Workload[], index: PairingIndex): PairingResult {
+  const { builds, tree, byPath, candidates, byName, lookup, parsed } = index;
   // 3. containers → builds, through the images they finally deploy
   const pairs = new Map<string, PairDraft>();
   const unmatched: Array<{ workload: Workload; container: Container; deployed: DeployedImage[] }> = [];
-  for (const workload of input.workloads) {
+  for (const workload of workloads) {
     for (const container of workload.containers) {
       const image = container.image;
       if (!image || image.value.trim() === "") continue;
@@ -159,13 +195,11 @@ export function pairImages(input: PairingInput): PairingResult {
   }
 
   // 4. names, for what no build config links
-  const candidates = input.dockerfiles.map((d) => d.file.path).filter((p) => !explicitDockerfiles.has(p));
   const firstParty = unmatched.filter((u) => u.deployed.some((d) => isFirstParty(d.repository)));
   const repos = [...new Set(firstParty.flatMap((u) => u.deployed.map((d) => d.repository)).filter((r) => isFirstParty(r)))];
   const guessed = new Set<string>();
   if (candidates.length && repos.length) {
-    const rootName = path.basename(input.root);
-    const matches = heuristicMatches(candidates, input.dockerfiles.length, repos, rootName);
+    const matches = byName(repos);
     const byRepo = new Map(matches.map((m) => [m.repository, m]));
     for (const u of firstParty) {
       for (const deployed of u.deployed) {
@@ -191,7 +225,6 @@ export function pairImages(input: PairingInput): PairingResult {
   }
 
   // 5. the result, in a stable order
-  const parsed = new Map<string, Dockerfile>();
   const result = [...pairs.values()].map((d) => d.finish(input.config.buildArgs, parsed));
   result.sort((a, b) => cmp(a.dockerfile.file.path, b.dockerfile.file.path) || cmp(a.stage ?? "", b.stage ?? "") || cmp(a.image, b.image));
   const pairedDockerfiles = new Set(result.map((p) => p.dockerfile.file.path));
@@ -328,7 +361,7 @@ class PairDraft {
       model = parsed.get(key) ?? parseDockerfile(dockerfile.file, { buildArgs: args, ...(target !== undefined ? { target } : {}) });
       parsed.set(key, model);
     }
-    const evidence = [...this.evidence.values()].sort((a, b) => RANK_KIND(a) - RANK_KIND(b) || cmp(a.file, b.file) || a.line - b.line);
+    const evidence = [...this.evidence.values()].sort(compareEvidence);
     return {
       dockerfile: model,
       stage: target ?? null,
@@ -341,7 +374,11 @@ class PairDraft {
   }
 }
 
-/** Build evidence first, kustomize rewrites after it, heuristics last. */
+/** Build evidence first, kustomize rewrites after it, heuristics last; then by place. */
+export function compareEvidence(a: Evidence, b: Evidence): number {
+  return RANK_KIND(a) - RANK_KIND(b) || cmp(a.file, b.file) || a.line - b.line;
+}
+
 function RANK_KIND(e: Evidence): number {
   return e.kind === "heuristic" ? 2 : e.kind === "kustomize" ? 1 : 0;
 }

@@ -1,7 +1,10 @@
+/** Items of a top-level array rendered per chunk: native JSON.stringify does the indenting. */
+const ITEMS_PER_CHUNK = 512;
+
 /**
- * `JSON.stringify(value, null, 2) + "\n"`, as chunks: one per item of each top-level
- * array. A large scan's report is tens of megabytes; writing it piece by piece keeps
- * the whole text out of memory. The text is identical to the one-string form.
+ * `JSON.stringify(value, null, 2) + "\n"`, as chunks of a few hundred items of each
+ * top-level array. A large scan's report is tens of megabytes; writing it piece by piece
+ * keeps the whole text out of memory. The text is identical to the one-string form.
  */
 export function* prettyJsonChunks(value: Record<string, unknown>): Generator<string> {
   const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== "function");
@@ -12,9 +15,11 @@ export function* prettyJsonChunks(value: Record<string, unknown>): Generator<str
     const head = `\n  ${JSON.stringify(key)}: `;
     if (Array.isArray(v) && v.length > 0) {
       yield `${head}[`;
-      for (let j = 0; j < v.length; j++) {
-        // nested lines of JSON.stringify(…, 2) are indented relative to the item; strings never hold a raw newline
-        yield `\n    ${(JSON.stringify(v[j], null, 2) ?? "null").replace(/\n/g, "\n    ")}${j < v.length - 1 ? "," : ""}`;
+      for (let j = 0; j < v.length; j += ITEMS_PER_CHUNK) {
+        // inside {"k": [...]} at depth 2, items come out indented exactly as in the whole document
+        const text = JSON.stringify({ k: v.slice(j, j + ITEMS_PER_CHUNK) }, null, 2);
+        const items = text.slice(text.indexOf("[") + 1, text.lastIndexOf("]") - 3);
+        yield j + ITEMS_PER_CHUNK < v.length ? `${items},` : items;
       }
       yield `\n  ]${sep}`;
     } else {

@@ -1,4 +1,4 @@
-import type { ScanResult } from "../scan/pipeline.js";
+import type { ScanResult, ScannedWorkload } from "../scan/pipeline.js";
 import type { PairingResult } from "../pairing/pair-images.js";
 import { formatKubeVersion } from "../kube/version.js";
 import { lineColumn } from "../source/source-file.js";
@@ -28,21 +28,25 @@ export function pairsJson(pairing: PairingResult) {
 
 export type ScanReport = ReturnType<typeof scanJson>;
 
+export function workloadJson({ workload, pss }: ScannedWorkload) {
+  return {
+    file: workload.file.path,
+    line: lineColumn(workload.node).line,
+    kind: workload.kind,
+    name: workload.name,
+    namespace: workload.namespace,
+    containers: workload.containers.map((c) => ({ name: c.name, image: c.image?.value ?? null, type: c.kind })),
+    pss,
+  };
+}
+
 /** The `scan --format json` object of contract.md; text and SARIF are made from it too. */
 export function scanJson(result: ScanResult) {
   return {
     tool: TOOL,
     kubeVersion: formatKubeVersion(result.kube),
     findings: result.findings,
-    workloads: result.workloads.map(({ workload, pss }) => ({
-      file: workload.file.path,
-      line: lineColumn(workload.node).line,
-      kind: workload.kind,
-      name: workload.name,
-      namespace: workload.namespace,
-      containers: workload.containers.map((c) => ({ name: c.name, image: c.image?.value ?? null, type: c.kind })),
-      pss,
-    })),
+    workloads: result.workloads.map(workloadJson),
     pairs: pairsJson(result.pairing).pairs,
     unpairedDockerfiles: result.pairing.unpairedDockerfiles,
     unpairedContainers: result.pairing.unpairedContainers,

@@ -2,23 +2,21 @@ import path from "node:path";
 import { stat } from "node:fs/promises";
 import { UsageError } from "../cli/errors.js";
 import { loadConfig, type Config } from "../config/config.js";
-import { discover, type DiscoveredFile, type Workspace } from "../workspace/discover.js";
-import { readSource, decodeSource, MAX_FILE_BYTES } from "./read-input.js";
+import { discover, type Workspace } from "../workspace/discover.js";
+import { decodeSource } from "./read-input.js";
 import type { SourceFile } from "../source/source-file.js";
-import { parseDockerfile } from "../dockerfile/parse.js";
-import { lazyDockerfile } from "../dockerfile/lazy.js";
 import type { Dockerfile } from "../dockerfile/model.js";
-import { loadManifest, mayHoldKubernetesObjects, type ManifestFile } from "../manifest/load.js";
-import { looksLikeTemplate, chartRootOf } from "../manifest/template-detect.js";
-import type { Workload } from "../manifest/workload.js";
-import { pairImages, type PairingResult } from "../pairing/pair-images.js";
-import { analyze } from "../analyze/engine.js";
+import type { ManifestFile } from "../manifest/load.js";
+import type { PairingResult } from "../pairing/pair-images.js";
 import type { Analyzer } from "../analyze/define.js";
 import { INPUT_RULES } from "../analyze/input-rules.js";
 import type { Finding } from "../analyze/finding.js";
 import { parseKubeVersion, type KubeVersion } from "../kube/version.js";
-import { evaluatePss, type PssResult } from "../pss/evaluate.js";
 import type { Progress } from "../cli/progress.js";
+import { applyRuleSettings, inputFinding, openContext } from "./context.js";
+import { checkManifests, readManifests, templateNotes, type ScannedWorkload } from "./manifest-batch.js";
+
+export type { ScannedWorkload };
 
 export interface ScanOptions {
   paths: string[];
@@ -30,7 +28,7 @@ export interface ScanOptions {
   progress?: Progress;
 }
 
-/** What a scan reads, decided once (the main thread hands it to shard workers). */
+/** What a scan reads, decided once (the main thread hands it to worker threads). */
 export interface PreparedScan {
   root: string;
   config: Config;
@@ -39,21 +37,6 @@ export interface PreparedScan {
   /** explicit file paths were given (then every YAML/JSON named is read) */
   explicit: boolean;
   readStdin: boolean;
-}
-
-/**
- * A part of a large scan: only these manifest files. Dockerfiles and build configs are
- * read by every shard (pairing needs them all), but only the primary shard reports on
- * them; the others parse a Dockerfile only when one of their containers deploys it.
- */
-export interface Shard {
-  manifests: Set<string>;
-  primary: boolean;
-}
-
-export interface ScannedWorkload {
-  workload: Workload;
-  pss: PssResult;
 }
 
 export interface ScanResult {
@@ -87,105 +70,36 @@ export function knownRuleIds(analyzers: readonly Analyzer[]): Set<string> {
   return new Set([...analyzers.map((a) => a.id), ...Object.values(INPUT_RULES).map((r) => r.id)]);
 }
 
-export async function scanPrepared(prepared: PreparedScan, options: ScanOptions, shard?: Shard): Promise<ScanResult> {
+export async function scanPrepared(prepared: PreparedScan, options: ScanOptions): Promise<ScanResult> {
   const { root, config, kube, workspace, readStdin } = prepared;
-  const primary = shard?.primary ?? true;
-  const files = shard ? workspace.files.filter((f) => !f.roles.includes("manifest") || f.roles.length > 1 || shard.manifests.has(f.rel)) : workspace.files;
-  options.progress?.update(`reading ${files.length} files`);
-
-  const inputFindings: Finding[] = [];
-  const inputFinding = (rule: (typeof INPUT_RULES)[keyof typeof INPUT_RULES], file: string, line: number, message: string, column = 1) =>
-    inputFindings.push({ ruleId: rule.id, severity: rule.severity, message, file, line, column, workload: null, container: null, dockerfile: null });
-
-  const sources = readAll(files, (f, outcome) => {
-    if (outcome.reason === "too-large")
-      inputFinding(INPUT_RULES.fileTooLarge, f.rel, 1, `skipped: ${(outcome.bytes / 1048576).toFixed(1)} MiB is over the ${MAX_FILE_BYTES / 1048576} MiB limit`);
-    else inputFinding(INPUT_RULES.parseError, f.rel, outcome.line, `cannot read ${f.rel}: ${outcome.message}`);
-  });
+  options.progress?.update(`reading ${workspace.files.length} files`);
+  const ctx = openContext(prepared);
+  let stdin: SourceFile | undefined;
+  const stdinFindings: Finding[] = [];
   if (readStdin && options.stdin) {
     const outcome = decodeSource(await options.stdin(), "<stdin>");
-    if (outcome.ok) sources.push({ entry: { rel: "<stdin>", abs: "-", roles: ["manifest"] }, file: outcome.file });
-    else if (outcome.reason !== "too-large") inputFinding(INPUT_RULES.parseError, "<stdin>", outcome.line, `cannot read standard input: ${outcome.message}`);
+    if (outcome.ok) stdin = outcome.file;
+    else if (outcome.reason !== "too-large") stdinFindings.push(inputFinding(INPUT_RULES.parseError, "<stdin>", outcome.line, `cannot read standard input: ${outcome.message}`));
   }
-
-  const chartRoots = new Set(workspace.files.map((f) => chartRootOf(f.rel)).filter((r): r is string => r !== undefined));
-  const templateNotes = new Map<string, string[]>();
-  const dockerfiles: Dockerfile[] = [];
-  const manifests: ManifestFile[] = [];
-  const buildConfigs: SourceFile[] = [];
-  options.progress?.update(`parsing ${sources.length} files`);
-  let done = 0;
-  for (const { entry, file } of sources) {
-    if (++done % 500 === 0) options.progress?.update(`parsing ${done}/${sources.length} files`);
-    if (entry.roles.includes("build-config")) buildConfigs.push(file);
-    if (entry.roles.includes("dockerfile")) {
-      if (!primary) {
-        dockerfiles.push(lazyDockerfile(file, { buildArgs: config.buildArgs }));
-        continue;
-      }
-      const df = parseDockerfile(file, { buildArgs: config.buildArgs });
-      for (const p of df.problems) {
-        const pos = file.position(p.node.offset);
-        inputFinding(INPUT_RULES.parseError, file.path, pos.line, `Dockerfile ${file.path}: ${p.value}`, pos.column);
-      }
-      if (df.stages.length > 0) dockerfiles.push(df);
-      continue;
-    }
-    if (!entry.roles.includes("manifest")) continue;
-    if (shard && !shard.manifests.has(entry.rel)) continue;
-    const explicitFile = prepared.explicit || entry.abs === "-";
-    if (!explicitFile && !mayHoldKubernetesObjects(file.text)) continue;
-    if (looksLikeTemplate(file.path, file.text, chartRoots)) {
-      const chart = [...chartRoots].find((r) => file.path.startsWith(r) && r !== "") ?? (chartRoots.has("") ? "" : undefined);
-      const key = chart ?? file.path;
-      templateNotes.set(key, [...(templateNotes.get(key) ?? []), file.path]);
-      continue;
-    }
-    const manifest = loadManifest(file);
-    if (manifest.error) {
-      inputFinding(INPUT_RULES.parseError, file.path, manifest.error.line, `YAML syntax error: ${manifest.error.message}`, manifest.error.column);
-    }
-    manifests.push(manifest);
-  }
-  for (const [key, files] of templateNotes) {
-    const where = files.length === 1 ? files[0]! : `${files.length} files under ${key || "."}`;
-    inputFinding(
-      INPUT_RULES.templateSkipped,
-      files[0]!,
-      1,
-      `${where}: Go/Helm template text is not YAML until rendered; scan the rendered output instead: helm template <release> ${key || "."} | shipshape scan -`,
-    );
-  }
-
-  const workloads = manifests.flatMap((m) => m.workloads);
-  options.progress?.update(`pairing ${dockerfiles.length} Dockerfiles with ${workloads.length} workloads`);
-  const pairing = pairImages({ root, dockerfiles, workloads, buildConfigs, config });
-  options.progress?.update(`analyzing`);
-  // Dockerfile findings come from the primary shard only (every shard reads them for pairing)
-  const analyzers = primary ? options.analyzers : options.analyzers.filter((a) => a.scope !== "dockerfile");
-  const { findings, suppressed } = analyze({ workloads, dockerfiles, pairs: pairing.pairs, kube }, analyzers, config.rules);
-  const allFindings = [...applyRuleSettings(inputFindings, config), ...findings];
-  sortFindings(allFindings);
+  options.progress?.update(`parsing ${workspace.files.length} files`);
+  const read = readManifests(ctx, workspace.files.filter((f) => f.roles.includes("manifest")), stdin);
+  options.progress?.update(`pairing and analyzing`);
+  const checked = checkManifests(ctx, read.manifests, options.analyzers, true);
+  const inputFindings = [...ctx.inputFindings, ...stdinFindings, ...read.inputFindings, ...templateNotes(read.templates, ctx.chartRoots)];
+  const findings = [...applyRuleSettings(inputFindings, config), ...checked.findings];
+  sortFindings(findings);
   return {
     root,
     kube,
     config,
-    findings: allFindings,
-    suppressed,
-    workloads: workloads.map((workload) => ({ workload, pss: evaluatePss(workload, kube) })),
-    dockerfiles,
-    manifests,
-    pairing,
-    filesScanned: shard && !primary ? sources.filter((s) => shard.manifests.has(s.entry.rel) && s.entry.roles.length === 1).length : sources.length,
+    findings,
+    suppressed: checked.suppressedKeys.length,
+    workloads: checked.workloads,
+    dockerfiles: ctx.dockerfiles,
+    manifests: read.manifests,
+    pairing: checked.pairing,
+    filesScanned: ctx.sources.size + read.filesRead,
   };
-}
-
-function applyRuleSettings(findings: Finding[], config: Config): Finding[] {
-  return findings.flatMap((f) => {
-    const s = config.rules.get(f.ruleId);
-    if (s?.enabled === false) return [];
-    return [s?.severity ? { ...f, severity: s.severity } : f];
-  });
 }
 
 export function sortFindings(findings: Finding[]): void {
@@ -215,17 +129,4 @@ async function resolveInputs(paths: string[]): Promise<{ root: string; explicit?
     else explicit.push(...(await discover(k.p, undefined)).files.map((f) => f.abs));
   }
   return { root, explicit, readStdin };
-}
-
-function readAll(
-  files: DiscoveredFile[],
-  onSkip: (f: DiscoveredFile, outcome: Exclude<ReturnType<typeof readSource>, { ok: true }>) => void,
-): Array<{ entry: DiscoveredFile; file: SourceFile }> {
-  const out: Array<{ entry: DiscoveredFile; file: SourceFile }> = [];
-  for (const f of files) {
-    const outcome = readSource(f.abs, f.rel);
-    if (outcome.ok) out.push({ entry: f, file: outcome.file });
-    else onSkip(f, outcome);
-  }
-  return out;
 }

@@ -31,10 +31,14 @@ describe("shipshape scan (built CLI)", () => {
     expect(Object.keys(json)).toEqual(expect.arrayContaining(["findings", "workloads", "pairs", "summary"]));
   });
 
-  it("gives the same report when a large scan is split across worker threads", () => {
-    const sharded = runCli(["scan", basic, "--format", "json", "--threads", "2"], { env: { SHIPSHAPE_SHARD_THRESHOLD: "2" } });
-    expect(sharded.code).toBe(code);
-    expect(JSON.parse(sharded.stdout)).toEqual(json);
+  it("gives the same report when a large scan is checked in batches by worker threads", () => {
+    const monorepo = path.join(import.meta.dirname, "../../fixtures/pairs/monorepo");
+    const onePass = runCli(["scan", monorepo, "--format", "json"], { env: { SHIPSHAPE_BATCH_FILES: "100000" } });
+    const threaded = runCli(["scan", monorepo, "--format", "json", "--threads", "3"], { env: { SHIPSHAPE_BATCH_FILES: "2", SHIPSHAPE_WORKER_THRESHOLD: "1" } });
+    expect(threaded.stderr).toBe("");
+    expect(threaded.code).toBe(onePass.code);
+    expect(JSON.parse(onePass.stdout).pairs.length).toBeGreaterThan(5);
+    expect(JSON.parse(threaded.stdout)).toEqual(JSON.parse(onePass.stdout));
   });
 
   it("points a finding at the offending field", () => {

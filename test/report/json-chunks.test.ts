@@ -7,6 +7,8 @@ describe("prettyJsonChunks", () => {
     {},
     { only: [] },
     { nested: [[1, [2]], { deep: { er: [] } }] },
+    // more items than one chunk holds, with a cut between chunks
+    { findings: Array.from({ length: 1300 }, (_, i) => ({ i, at: { line: i, tags: i % 2 ? [] : ["x"] } })), after: [1] },
   ])("writes exactly JSON.stringify(value, null, 2)", (value) => {
     expect([...prettyJsonChunks(value as Record<string, unknown>)].join("")).toBe(JSON.stringify(value, null, 2) + "\n");
   });

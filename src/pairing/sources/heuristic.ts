@@ -17,6 +17,11 @@ export interface HeuristicMatch {
  * @param dockerfiles candidate Dockerfile paths; `total` counts every Dockerfile of the repository
  */
 export function heuristicMatches(dockerfiles: string[], total: number, repositories: string[], rootName: string): HeuristicMatch[] {
+  return nameHeuristic(dockerfiles, total, rootName)(repositories);
+}
+
+/** heuristicMatches with the Dockerfile names indexed once, for pairing in batches. */
+export function nameHeuristic(dockerfiles: string[], total: number, rootName: string): (repositories: string[]) => HeuristicMatch[] {
   const byName = new Map<string, Array<{ path: string; why: string }>>();
   const add = (name: string, path: string, why: string) => {
     const key = name.toLowerCase();
@@ -32,23 +37,23 @@ export function heuristicMatches(dockerfiles: string[], total: number, repositor
     if (suffix) add(suffix, path, `the Dockerfile's name suffix '${suffix}'`);
     else if (folder) add(folder, path, `the Dockerfile's folder name '${folder}'`);
   }
-  const out: HeuristicMatch[] = [];
-  const matched = new Set<string>();
-  for (const repository of repositories) {
-    const last = repository.slice(repository.lastIndexOf("/") + 1).toLowerCase();
-    const candidates = byName.get(last);
-    if (candidates?.length !== 1) continue;
-    const c = candidates[0]!;
-    matched.add(repository);
-    out.push({ dockerfile: c.path, repository, confidence: "medium", detail: `image name '${last}' equals ${c.why}` });
-  }
-  if (out.length === 0 && total === 1 && dockerfiles.length === 1 && repositories.length === 1) {
-    out.push({
-      dockerfile: dockerfiles[0]!,
-      repository: repositories[0]!,
-      confidence: "low",
-      detail: "the repository's only Dockerfile and only first-party image",
-    });
-  }
-  return out;
+  return (repositories) => {
+    const out: HeuristicMatch[] = [];
+    for (const repository of repositories) {
+      const last = repository.slice(repository.lastIndexOf("/") + 1).toLowerCase();
+      const candidates = byName.get(last);
+      if (candidates?.length !== 1) continue;
+      const c = candidates[0]!;
+      out.push({ dockerfile: c.path, repository, confidence: "medium", detail: `image name '${last}' equals ${c.why}` });
+    }
+    if (out.length === 0 && total === 1 && dockerfiles.length === 1 && repositories.length === 1) {
+      out.push({
+        dockerfile: dockerfiles[0]!,
+        repository: repositories[0]!,
+        confidence: "low",
+        detail: "the repository's only Dockerfile and only first-party image",
+      });
+    }
+    return out;
+  };
 }

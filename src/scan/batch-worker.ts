@@ -1,0 +1,23 @@
+import { parentPort } from "node:worker_threads";
+import { analyzers } from "../analyze/registry.js";
+import { batchReport } from "./batch-report.js";
+import { openContext, type ScanContext } from "./context.js";
+import type { WorkerReply, WorkerSetup, WorkerTask } from "./worker-pool.js";
+
+// A worker of a large scan (see worker-pool.ts): first the setup, then batches of manifest
+// files, each checked against this thread's own context (Dockerfiles parsed when deployed).
+let ctx: ScanContext | undefined;
+parentPort!.on("message", (m: WorkerSetup | WorkerTask) => {
+  if ("prepared" in m) {
+    ctx = openContext(m.prepared, { lazyDockerfiles: true, dockerfiles: new Set(m.dockerfiles) });
+    return;
+  }
+  let reply: WorkerReply;
+  try {
+    reply = { id: m.id, report: batchReport(ctx!, m.files, analyzers) };
+  } catch (e) {
+    const err = e as Error;
+    reply = { id: m.id, error: { message: err?.message ?? String(e), stack: err?.stack } };
+  }
+  parentPort!.postMessage(reply);
+});

@@ -1,0 +1,105 @@
+import type { Analyzer } from "../analyze/define.js";
+import type { Finding } from "../analyze/finding.js";
+import { INPUT_RULES } from "../analyze/input-rules.js";
+import type { Config } from "../config/config.js";
+import { lazyDockerfile } from "../dockerfile/lazy.js";
+import type { Dockerfile } from "../dockerfile/model.js";
+import { parseDockerfile } from "../dockerfile/parse.js";
+import { chartRootOf } from "../manifest/template-detect.js";
+import { imagePairer, type ImagePairer } from "../pairing/pair-images.js";
+import type { SourceFile } from "../source/source-file.js";
+import type { DiscoveredFile } from "../workspace/discover.js";
+import type { PreparedScan } from "./pipeline.js";
+import { MAX_FILE_BYTES, readSource, type ReadOutcome } from "./read-input.js";
+
+/**
+ * What every batch of manifest files is checked against, read once per thread: the
+ * Dockerfiles, the build configs and the pairing index made from them.
+ */
+export interface ScanContext {
+  prepared: PreparedScan;
+  dockerfiles: Dockerfile[];
+  buildConfigs: SourceFile[];
+  pairer: ImagePairer;
+  /** files read here that are not only manifests (manifests are read by their batch) */
+  sources: Map<string, SourceFile>;
+  chartRoots: Set<string>;
+  /** unreadable files and Dockerfile syntax problems */
+  inputFindings: Finding[];
+}
+
+export interface ContextOptions {
+  /**
+   * Parse Dockerfiles when first used. A worker thread checks manifests only: it needs a
+   * Dockerfile's model when one of its containers deploys it, and reports nothing on the
+   * Dockerfile itself (the main thread does).
+   */
+  lazyDockerfiles?: boolean;
+  /** only these Dockerfiles (the main thread's parse found the others have no stage) */
+  dockerfiles?: ReadonlySet<string>;
+}
+
+/** A manifest-only file is read by the batch that checks it; everything else is read here. */
+export function isManifestOnly(f: DiscoveredFile): boolean {
+  return f.roles.length === 1 && f.roles[0] === "manifest";
+}
+
+export function openContext(prepared: PreparedScan, options: ContextOptions = {}): ScanContext {
+  const { workspace, config } = prepared;
+  const inputFindings: Finding[] = [];
+  const sources = new Map<string, SourceFile>();
+  const dockerfiles: Dockerfile[] = [];
+  const buildConfigs: SourceFile[] = [];
+  for (const entry of workspace.files) {
+    if (isManifestOnly(entry)) continue;
+    if (options.dockerfiles && entry.roles.length === 1 && entry.roles[0] === "dockerfile" && !options.dockerfiles.has(entry.rel)) continue;
+    const outcome = readSource(entry.abs, entry.rel);
+    if (!outcome.ok) {
+      inputFindings.push(unreadable(entry.rel, outcome));
+      continue;
+    }
+    const file = outcome.file;
+    sources.set(entry.rel, file);
+    if (entry.roles.includes("build-config")) buildConfigs.push(file);
+    if (!entry.roles.includes("dockerfile")) continue;
+    if (options.dockerfiles && !options.dockerfiles.has(entry.rel)) continue;
+    if (options.lazyDockerfiles) {
+      dockerfiles.push(lazyDockerfile(file, { buildArgs: config.buildArgs }));
+      continue;
+    }
+    const df = parseDockerfile(file, { buildArgs: config.buildArgs });
+    for (const p of df.problems) {
+      const pos = file.position(p.node.offset);
+      inputFindings.push(inputFinding(INPUT_RULES.parseError, file.path, pos.line, `Dockerfile ${file.path}: ${p.value}`, pos.column));
+    }
+    if (df.stages.length > 0) dockerfiles.push(df);
+  }
+  const chartRoots = new Set(workspace.files.map((f) => chartRootOf(f.rel)).filter((r): r is string => r !== undefined));
+  const pairer = imagePairer({ root: prepared.root, dockerfiles, buildConfigs, config });
+  return { prepared, dockerfiles, buildConfigs, pairer, sources, chartRoots, inputFindings };
+}
+
+export function inputFinding(rule: (typeof INPUT_RULES)[keyof typeof INPUT_RULES], file: string, line: number, message: string, column = 1): Finding {
+  return { ruleId: rule.id, severity: rule.severity, message, file, line, column, workload: null, container: null, dockerfile: null };
+}
+
+export function unreadable(rel: string, outcome: Exclude<ReadOutcome, { ok: true }>): Finding {
+  if (outcome.reason === "too-large") {
+    return inputFinding(INPUT_RULES.fileTooLarge, rel, 1, `skipped: ${(outcome.bytes / 1048576).toFixed(1)} MiB is over the ${MAX_FILE_BYTES / 1048576} MiB limit`);
+  }
+  return inputFinding(INPUT_RULES.parseError, rel, outcome.line, `cannot read ${rel}: ${outcome.message}`);
+}
+
+/** Dockerfile-scope analyzers run once, on the context; the rest run per batch. */
+export function splitAnalyzers(analyzers: readonly Analyzer[]): { dockerfile: Analyzer[]; manifests: Analyzer[] } {
+  return { dockerfile: analyzers.filter((a) => a.scope === "dockerfile"), manifests: analyzers.filter((a) => a.scope !== "dockerfile") };
+}
+
+/** Rule settings from the configuration, for findings that no analyzer made (input problems). */
+export function applyRuleSettings(findings: Finding[], config: Config): Finding[] {
+  return findings.flatMap((f) => {
+    const s = config.rules.get(f.ruleId);
+    if (s?.enabled === false) return [];
+    return [s?.severity ? { ...f, severity: s.severity } : f];
+  });
+}
