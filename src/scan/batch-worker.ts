@@ -5,11 +5,12 @@ import { openContext, type ScanContext } from "./context.js";
 import type { WorkerReply, WorkerSetup, WorkerTask } from "./worker-pool.js";
 
 // A worker of a large scan (see worker-pool.ts): first the setup, then batches of manifest
-// files, each checked against this thread's own context (Dockerfiles parsed when deployed).
+// files, each checked against this thread's own context (its findings on the Dockerfiles
+// themselves are the main thread's to report).
 let ctx: ScanContext | undefined;
 parentPort!.on("message", (m: WorkerSetup | WorkerTask) => {
   if ("prepared" in m) {
-    ctx = openContext(m.prepared, { lazyDockerfiles: true, dockerfiles: new Set(m.dockerfiles) });
+    ctx = openContext(m.prepared);
     return;
   }
   let reply: WorkerReply;

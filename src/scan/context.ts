@@ -2,7 +2,6 @@ import type { Analyzer } from "../analyze/define.js";
 import type { Finding } from "../analyze/finding.js";
 import { INPUT_RULES } from "../analyze/input-rules.js";
 import type { Config } from "../config/config.js";
-import { lazyDockerfile } from "../dockerfile/lazy.js";
 import type { Dockerfile } from "../dockerfile/model.js";
 import { parseDockerfile } from "../dockerfile/parse.js";
 import { chartRootOf } from "../manifest/template-detect.js";
@@ -28,23 +27,12 @@ export interface ScanContext {
   inputFindings: Finding[];
 }
 
-export interface ContextOptions {
-  /**
-   * Parse Dockerfiles when first used. A worker thread checks manifests only: it needs a
-   * Dockerfile's model when one of its containers deploys it, and reports nothing on the
-   * Dockerfile itself (the main thread does).
-   */
-  lazyDockerfiles?: boolean;
-  /** only these Dockerfiles (the main thread's parse found the others have no stage) */
-  dockerfiles?: ReadonlySet<string>;
-}
-
 /** A manifest-only file is read by the batch that checks it; everything else is read here. */
 export function isManifestOnly(f: DiscoveredFile): boolean {
   return f.roles.length === 1 && f.roles[0] === "manifest";
 }
 
-export function openContext(prepared: PreparedScan, options: ContextOptions = {}): ScanContext {
+export function openContext(prepared: PreparedScan): ScanContext {
   const { workspace, config } = prepared;
   const inputFindings: Finding[] = [];
   const sources = new Map<string, SourceFile>();
@@ -52,7 +40,6 @@ export function openContext(prepared: PreparedScan, options: ContextOptions = {}
   const buildConfigs: SourceFile[] = [];
   for (const entry of workspace.files) {
     if (isManifestOnly(entry)) continue;
-    if (options.dockerfiles && entry.roles.length === 1 && entry.roles[0] === "dockerfile" && !options.dockerfiles.has(entry.rel)) continue;
     const outcome = readSource(entry.abs, entry.rel);
     if (!outcome.ok) {
       inputFindings.push(unreadable(entry.rel, outcome));
@@ -62,11 +49,6 @@ export function openContext(prepared: PreparedScan, options: ContextOptions = {}
     sources.set(entry.rel, file);
     if (entry.roles.includes("build-config")) buildConfigs.push(file);
     if (!entry.roles.includes("dockerfile")) continue;
-    if (options.dockerfiles && !options.dockerfiles.has(entry.rel)) continue;
-    if (options.lazyDockerfiles) {
-      dockerfiles.push(lazyDockerfile(file, { buildArgs: config.buildArgs }));
-      continue;
-    }
     const df = parseDockerfile(file, { buildArgs: config.buildArgs });
     for (const p of df.problems) {
       const pos = file.position(p.node.offset);

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { SourceFile } from "../source/source-file.js";
 
 /** Files larger than this are skipped with a note: manifests this big are generated dumps. */
@@ -18,12 +18,24 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  */
 export function readSource(abs: string, rel: string): ReadOutcome {
   let buf: Buffer;
+  let fd: number | undefined;
   try {
-    const st = statSync(abs);
-    if (st.size > MAX_FILE_BYTES) return { ok: false, reason: "too-large", bytes: st.size };
-    buf = readFileSync(abs);
+    // one open and fstat for the size check and the read (a stat by path first costs a lookup more per file)
+    fd = openSync(abs, "r");
+    const size = fstatSync(fd).size;
+    if (size > MAX_FILE_BYTES) return { ok: false, reason: "too-large", bytes: size };
+    buf = Buffer.allocUnsafe(size);
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, buf, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    if (read < size) buf = buf.subarray(0, read);
   } catch (e) {
     return { ok: false, reason: "unreadable", message: (e as NodeJS.ErrnoException).code ?? String(e), line: 1 };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   return decodeSource(buf, rel);
 }

@@ -5,8 +5,6 @@ import type { PreparedScan } from "./pipeline.js";
 
 export interface WorkerSetup {
   prepared: PreparedScan;
-  /** the Dockerfiles the main thread parsed with at least one stage */
-  dockerfiles: string[];
 }
 export type WorkerTask = { id: number; files: DiscoveredFile[] };
 export type WorkerReply = { id: number; report: BatchReport } | { id: number; error: { message: string; stack?: string } };
