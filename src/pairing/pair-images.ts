@@ -242,7 +242,10 @@ function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Worklo
   }
   return {
     pairs: result,
-    unpairedDockerfiles: input.dockerfiles.map((d) => d.file.path).filter((p) => !pairedDockerfiles.has(p)).sort(),
+    // a getter: a scan in batches merges the batches' pairs and never asks each batch
+    get unpairedDockerfiles() {
+      return input.dockerfiles.map((d) => d.file.path).filter((p) => !pairedDockerfiles.has(p)).sort();
+    },
     unpairedContainers,
     builds,
   };

@@ -1,26 +1,31 @@
 import type { ScanResult, ScannedWorkload } from "../scan/pipeline.js";
 import type { PairingResult } from "../pairing/pair-images.js";
+import type { Pair } from "../pairing/pair.js";
 import { formatKubeVersion } from "../kube/version.js";
 import { lineColumn } from "../source/source-file.js";
 import { summarize } from "./summary.js";
 import { TOOL } from "../tool.js";
 
+export function pairJson(p: Pair) {
+  return {
+    dockerfile: p.dockerfile.file.path,
+    stage: p.stage,
+    image: p.image,
+    workloads: p.targets.map(({ workload, container }) => ({
+      file: workload.file.path,
+      kind: workload.kind,
+      name: workload.name,
+      namespace: workload.namespace,
+      container: container.name,
+    })),
+    evidence: p.evidence,
+    confidence: p.confidence,
+  };
+}
+
 export function pairsJson(pairing: PairingResult) {
   return {
-    pairs: pairing.pairs.map((p) => ({
-      dockerfile: p.dockerfile.file.path,
-      stage: p.stage,
-      image: p.image,
-      workloads: p.targets.map(({ workload, container }) => ({
-        file: workload.file.path,
-        kind: workload.kind,
-        name: workload.name,
-        namespace: workload.namespace,
-        container: container.name,
-      })),
-      evidence: p.evidence,
-      confidence: p.confidence,
-    })),
+    pairs: pairing.pairs.map(pairJson),
     unpairedDockerfiles: pairing.unpairedDockerfiles,
     unpairedContainers: pairing.unpairedContainers,
   };

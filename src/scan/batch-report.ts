@@ -2,7 +2,7 @@ import type { Analyzer } from "../analyze/define.js";
 import { analyze, findingKey } from "../analyze/engine.js";
 import type { Finding } from "../analyze/finding.js";
 import { compareEvidence } from "../pairing/pair-images.js";
-import { pairsJson, workloadJson, type ScanReport } from "../report/json.js";
+import { pairJson, workloadJson, type ScanReport } from "../report/json.js";
 import { summarize } from "../report/summary.js";
 import { formatKubeVersion } from "../kube/version.js";
 import { TOOL } from "../tool.js";
@@ -29,13 +29,12 @@ export interface BatchReport {
 export function batchReport(ctx: ScanContext, entries: readonly DiscoveredFile[], analyzers: readonly Analyzer[]): BatchReport {
   const read = readManifests(ctx, entries);
   const checked = checkManifests(ctx, read.manifests, analyzers, false);
-  const pairs = pairsJson(checked.pairing);
   return {
     findings: [...applyRuleSettings(read.inputFindings, ctx.prepared.config), ...checked.findings],
     suppressedKeys: checked.suppressedKeys,
     workloads: checked.workloads.map(workloadJson),
-    pairs: pairs.pairs,
-    unpairedContainers: pairs.unpairedContainers,
+    pairs: checked.pairing.pairs.map(pairJson),
+    unpairedContainers: checked.pairing.unpairedContainers,
     templates: read.templates,
     filesRead: read.filesRead,
   };
