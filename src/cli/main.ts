@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { UsageError } from "./errors.js";
+import { stopQuietlyOnClosedStdout } from "./output.js";
 import { TOOL } from "../tool.js";
 import { register as registerScan } from "./scan.js";
 import { register as registerRules } from "./rules.js";
@@ -10,6 +11,7 @@ import { register as registerPropose } from "./propose.js";
 /** Run the CLI; resolves to the exit code (0 clean, 1 findings at --fail-on, 2 could not do the job). */
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes("--debug");
+  stopQuietlyOnClosedStdout();
   const program = new Command()
     .name("shipshape")
     .description("Make Kubernetes workloads hardened and still working")

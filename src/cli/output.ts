@@ -22,10 +22,45 @@ export function exitCodeFor(findings: readonly Finding[], failOn: FailOn): 0 | 1
   return findings.some((f) => severityRank(f.severity) >= min) ? 1 : 0;
 }
 
+let stdoutReaderGone = false;
+
+/**
+ * When the reader of stdout stops early (`shipshape scan | head -1`), writes fail with EPIPE.
+ * Like other command-line tools, stop writing quietly instead of dying with a stack trace;
+ * the command still ends with its own exit code. main() calls it before any output.
+ */
+export function stopQuietlyOnClosedStdout(): void {
+  if (process.stdout.listeners("error").includes(onStdoutError)) return;
+  process.stdout.on("error", onStdoutError);
+}
+
+function onStdoutError(e: Error): void {
+  if (!isEpipe(e)) throw e;
+  stdoutReaderGone = true;
+}
+
+const isEpipe = (e: Error) => (e as NodeJS.ErrnoException).code === "EPIPE";
+
+function stdoutGone(): boolean {
+  return stdoutReaderGone || process.stdout.destroyed;
+}
+
+/** Resolves on 'drain', or when the stream fails or closes (no 'drain' would follow). */
+function drainedOrClosed(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const event of ["drain", "error", "close"]) stream.off(event, done);
+      resolve();
+    };
+    for (const event of ["drain", "error", "close"]) stream.once(event, done);
+  });
+}
+
 /** Write the report to --output (atomically, so a reader never sees half a file) or stdout. */
 export async function emit(text: string, output: string | undefined): Promise<void> {
   if (!output) {
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+    if (stdoutGone()) return;
+    await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e && !isEpipe(e) ? reject(e) : resolve())));
     return;
   }
   const tmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
@@ -53,7 +88,8 @@ export async function emitChunks(chunks: Iterable<string>, output: string | unde
   };
   if (!output) {
     for (const b of batches()) {
-      if (!process.stdout.write(b)) await new Promise<void>((resolve) => process.stdout.once("drain", resolve));
+      if (stdoutGone()) return;
+      if (!process.stdout.write(b)) await drainedOrClosed(process.stdout);
     }
     return;
   }

@@ -1,41 +1,16 @@
 import type { Command } from "commander";
-import { analyzers } from "../analyze/registry.js";
-import { prepareScan, scanPrepared } from "../scan/pipeline.js";
-import { pairsJson } from "../report/json.js";
-import { pairsText } from "../report/pairs-text.js";
-import { pairsDot, pairsMermaid } from "../report/pairs-graph.js";
-import { colorsFor } from "../report/colors.js";
-import { createProgress } from "./progress.js";
-import { emit, parseFormat, readStdin } from "./output.js";
 import { addCommonOptions, type CommonOptions } from "./common-options.js";
 
-const FORMATS = ["text", "json", "dot", "mermaid"] as const;
+export const PAIRS_FORMATS = ["text", "json", "dot", "mermaid"] as const;
 
 export function register(program: Command): void {
-  addCommonOptions(
+  const pairs = addCommonOptions(
     program
       .command("pairs")
       .description("the Dockerfile -> image -> workload pairing, with evidence")
       .argument("[paths...]", "files or directories to read ('-' reads manifests from stdin)"),
-    FORMATS.join("|"),
-  ).action(async (paths: string[], opts: CommonOptions, cmd: Command) => {
-    const format = parseFormat(opts.format, FORMATS);
-    const progress = createProgress();
-    const options = { paths, stdin: readStdin, kubeVersion: opts.kubeVersion, configFile: opts.config, analyzers, progress };
-    // the configuration is checked against every rule id; no rule runs, pairing is all we need
-    const prepared = await prepareScan(options);
-    const result = await scanPrepared(prepared, { ...options, analyzers: [] });
-    progress.done();
-    const report = pairsJson(result.pairing);
-    const text =
-      format === "json"
-        ? JSON.stringify(report, null, 2) + "\n"
-        : format === "dot"
-          ? pairsDot(report)
-          : format === "mermaid"
-            ? pairsMermaid(report)
-            : pairsText(report, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout));
-    await emit(text, opts.output);
-    cmd.setOptionValue("exitCode", 0);
-  });
+    PAIRS_FORMATS.join("|"),
+  );
+  // the pairing reports load only when pairs runs
+  pairs.action(async (paths: string[], opts: CommonOptions, cmd: Command) => (await import("./pairs-action.js")).pairsAction(paths, opts, cmd));
 }

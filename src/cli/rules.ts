@@ -1,8 +1,4 @@
 import type { Command } from "commander";
-import { allRules } from "../analyze/registry.js";
-import { ruleDocsUrl } from "../report/rule-docs.js";
-import { colorsFor } from "../report/colors.js";
-import { emit, parseFormat } from "./output.js";
 
 export function register(program: Command): void {
   program
@@ -10,16 +6,6 @@ export function register(program: Command): void {
     .description("list every rule with its id, severity and one-line summary")
     .option("--format <format>", "text|json", "text")
     .option("--output <file>", "write the list to FILE")
-    .action(async (opts: { format: string; output?: string }) => {
-      const format = parseFormat(opts.format, ["text", "json"] as const);
-      const rules = allRules();
-      if (format === "json") {
-        await emit(JSON.stringify({ rules: rules.map((r) => ({ ...r, helpUri: ruleDocsUrl(r.id) })) }, null, 2) + "\n", opts.output);
-        return;
-      }
-      const c = colorsFor(opts.output ? {} : process.stdout);
-      const width = Math.max(...rules.map((r) => r.id.length));
-      const lines = rules.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.summary}\n${" ".repeat(width + 11)}${c.dim(ruleDocsUrl(r.id))}`);
-      await emit(lines.join("\n") + "\n", opts.output);
-    });
+    // the rule registry loads every analyzer: only when rules runs
+    .action(async (opts: { format: string; output?: string }) => (await import("./rules-action.js")).rulesAction(opts));
 }

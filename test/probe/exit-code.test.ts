@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { probeExitCode, writeSeccompFor } from "../../src/cli/probe.js";
+import { probeExitCode } from "../../src/probe/gate.js";
+import { writeSeccompFor } from "../../src/probe/seccomp-annotation.js";
 import { parseKubeVersion } from "../../src/kube/version.js";
 import type { Proposal } from "../../src/propose/proposal.js";
 import type { ProbeReport } from "../../src/probe/report.js";

@@ -1,0 +1,63 @@
+import type { Command } from "commander";
+import { resolveTarget } from "../probe/build.js";
+import { EngineSession } from "../probe/engine.js";
+import { probeExitCode } from "../probe/gate.js";
+import { imageOnlyInput, workloadFromManifest } from "../probe/manifest-input.js";
+import { probeText } from "../probe/report.js";
+import { writeSeccompFor } from "../probe/seccomp-annotation.js";
+import { probe } from "../probe/search.js";
+import { parseKubeVersion } from "../kube/version.js";
+import { parseDuration } from "./duration.js";
+import { UsageError } from "./errors.js";
+import { emit, parseFailOn, parseFormat } from "./output.js";
+import type { ProbeOptions } from "./probe.js";
+import { createProgress } from "./progress.js";
+
+const FORMATS = ["text", "json"] as const;
+
+export async function probeAction(target: string, opts: ProbeOptions, cmd: Command): Promise<void> {
+  const format = parseFormat(opts.format, FORMATS);
+  const failOn = parseFailOn(opts.failOn);
+  const kube = parseKubeVersion(opts.kubeVersion);
+  const timeoutMs = parseDuration(opts.timeout);
+  const concurrency = Number.parseInt(opts.concurrency, 10);
+  if (!(concurrency >= 1 && concurrency <= 8)) throw new UsageError(`--concurrency: expected 1 to 8, got '${opts.concurrency}'`);
+  const workload = opts.manifest ? workloadFromManifest(opts.manifest, opts.container) : imageOnlyInput();
+  const progress = createProgress();
+  const session = await EngineSession.open();
+  try {
+    const image = await resolveTarget(session, target, {
+      target: opts.target,
+      pull: opts.pull,
+      buildArgs: parseBuildArgs(opts.buildArg),
+      onStep: (line) => progress.update(`build: ${line}`),
+    });
+    const report = await probe(session, {
+      image,
+      workload,
+      timeoutMs,
+      privilegedPortsAllowed: Boolean(opts.privilegedPortsAllowed),
+      concurrency,
+      onProgress: (m) => progress.update(`probe: ${m}`),
+    });
+    for (const p of [report.proposal, ...(report.alternatives ?? []).map((a) => a.proposal)]) if (p) writeSeccompFor(kube, p);
+    progress.update("removing trial containers and images");
+    await session.close();
+    progress.done();
+    await emit(format === "json" ? JSON.stringify(report, null, 2) + "\n" : probeText(report), opts.output);
+    cmd.setOptionValue("exitCode", probeExitCode(report, failOn));
+  } finally {
+    progress.done();
+    await session.close();
+  }
+}
+
+function parseBuildArgs(list: string[]): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const item of list) {
+    const i = item.indexOf("=");
+    if (i <= 0) throw new UsageError(`--build-arg: expected KEY=VALUE, got '${item}'`);
+    args[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return args;
+}

@@ -1,0 +1,71 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Command } from "commander";
+import { colorsFor } from "../report/colors.js";
+import { json6902Text, kustomizeFiles, patchText } from "../propose/formats.js";
+import { proposeExitCode } from "../propose/gate.js";
+import { runPropose } from "../propose/run.js";
+import { proposalsJson, proposalsText } from "../propose/text.js";
+import { editDiff, planFileEdits, writeFileEdit } from "../propose/write.js";
+import { parseDuration } from "./duration.js";
+import { UsageError } from "./errors.js";
+import { emit, parseFailOn, parseFormat, readStdin } from "./output.js";
+import type { ProposeOptions } from "./propose.js";
+import { createProgress } from "./progress.js";
+
+const FORMATS = ["text", "json", "patch", "json6902", "kustomize"] as const;
+
+export async function proposeAction(paths: string[], opts: ProposeOptions, cmd: Command): Promise<void> {
+  const format = parseFormat(opts.format, FORMATS);
+  const failOn = parseFailOn(opts.failOn);
+  if (format === "kustomize" && !opts.output) throw new UsageError("--format kustomize writes a folder: give it with --output DIR");
+  if (opts.dryRun && !opts.write) throw new UsageError("--dry-run goes with --write");
+  const concurrency = Number.parseInt(opts.concurrency, 10);
+  if (!(concurrency >= 1 && concurrency <= 8)) throw new UsageError(`--concurrency: expected 1 to 8, got '${opts.concurrency}'`);
+  const timeoutMs = parseDuration(opts.timeout);
+  const progress = createProgress();
+  let run;
+  try {
+    run = await runPropose({ paths, stdin: readStdin, kubeVersion: opts.kubeVersion, configFile: opts.config, probe: Boolean(opts.probe), timeoutMs, concurrency, progress });
+  } finally {
+    progress.done();
+  }
+  const { placed, scan } = run;
+  let exitCode = 0;
+  if (opts.write) {
+    const edits = planFileEdits(scan.root, placed, scan.manifests);
+    if (opts.dryRun) {
+      await emit(edits.map(editDiff).join(""), opts.output);
+      for (const e of edits) if (e.problems.length) process.stderr.write(`shipshape: ${e.file}: ${e.problems.join("; ")}\n`);
+      cmd.setOptionValue("exitCode", edits.some((e) => e.problems.length) ? 2 : 0);
+      return;
+    }
+    for (const e of edits) {
+      const outcome = await writeFileEdit(e);
+      if (outcome.status === "written") process.stderr.write(`wrote ${outcome.file}\n`);
+      else if (outcome.status !== "unchanged") {
+        process.stderr.write(`shipshape: ${outcome.file}: ${outcome.message}\n`);
+        exitCode = 2;
+      }
+    }
+    if (edits.length === 0) process.stderr.write("nothing to write: every manifest already has what propose would add\n");
+  }
+  if (format === "kustomize") {
+    const dir = opts.output!;
+    await mkdir(dir, { recursive: true });
+    for (const [name, text] of kustomizeFiles(placed)) await writeFile(path.join(dir, name), text);
+    process.stderr.write(`wrote ${dir}/kustomization.yaml\n`);
+  } else {
+    const text =
+      format === "json"
+        ? JSON.stringify(proposalsJson(placed), null, 2) + "\n"
+        : format === "patch"
+          ? patchText(placed)
+          : format === "json6902"
+            ? json6902Text(placed)
+            : proposalsText(placed, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout));
+    await emit(text, opts.output);
+  }
+  // a file that could not be written (exit 2) outranks the gate
+  cmd.setOptionValue("exitCode", exitCode || proposeExitCode(placed, Boolean(opts.probe), failOn));
+}
