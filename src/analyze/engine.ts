@@ -86,16 +86,21 @@ export function analyze(input: AnalysisInput, analyzers: readonly Analyzer[], ru
       a.check({ dockerfile, kube: input.kube, report: (r) => emit(a, r, fallback, { dockerfile }) });
     }
   }
-  const workloadAnalyzers = byScope("workload");
-  const containerAnalyzers = byScope("container");
+  // Workload and container checks run ~30 times per container: each analyzer gets one
+  // reporter that reads the scope being checked, instead of a new closure per check.
+  let at: Pos;
+  let where: { workload: Workload; container?: Container };
+  const withReporter = <A extends Analyzer>(a: A) => ({ a, report: (r: Report) => emit(a, r, at, where) });
+  const workloadChecks = byScope("workload").map(withReporter);
+  const containerChecks = byScope("container").map(withReporter);
   for (const workload of input.workloads) {
-    for (const a of workloadAnalyzers) {
-      a.check({ workload, kube: input.kube, report: (r) => emit(a, r, workload.node, { workload }) });
-    }
+    at = workload.node;
+    where = { workload };
+    for (const { a, report } of workloadChecks) a.check({ workload, kube: input.kube, report });
     for (const container of workload.containers) {
-      for (const a of containerAnalyzers) {
-        a.check({ workload, container, kube: input.kube, report: (r) => emit(a, r, container.node, { workload, container }) });
-      }
+      at = container.node;
+      where = { workload, container };
+      for (const { a, report } of containerChecks) a.check({ workload, container, kube: input.kube, report });
     }
   }
   const pairAnalyzers = byScope("pair");
