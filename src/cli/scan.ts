@@ -1,49 +1,20 @@
 import type { Command } from "commander";
-import { availableParallelism } from "node:os";
-import { UsageError } from "./errors.js";
-import { scanReport } from "../scan/batched.js";
-import { analyzers, allRules } from "../analyze/registry.js";
-import { sarifReport } from "../report/sarif.js";
-import { textReport } from "../report/text.js";
-import { colorsFor } from "../report/colors.js";
-import { createProgress } from "./progress.js";
-import { emit, emitChunks, exitCodeFor, parseFailOn, parseFormat, readStdin } from "./output.js";
-import { prettyJsonChunks } from "../report/json-chunks.js";
 import { addCommonOptions, type CommonOptions } from "./common-options.js";
 
-const FORMATS = ["text", "json", "sarif"] as const;
+export const SCAN_FORMATS = ["text", "json", "sarif"] as const;
 
 export function register(program: Command): void {
-  addCommonOptions(
+  const scan = addCommonOptions(
     program
       .command("scan")
       .description("static analysis: discover, pair, analyze, report")
       .argument("[paths...]", "files or directories to scan ('-' reads manifests from stdin)")
-      .option("--threads <n>", "split scans of over 2,000 manifest files across N worker threads ('auto': one per CPU)", "1"),
-  ).action(async (paths: string[], opts: CommonOptions & { threads: string }, cmd: Command) => {
-    const format = parseFormat(opts.format, FORMATS);
-    const failOn = parseFailOn(opts.failOn);
-    const threads = opts.threads === "auto" ? availableParallelism() : Number.parseInt(opts.threads, 10);
-    if (!(threads >= 1 && threads <= 64)) throw new UsageError(`--threads: expected a number from 1 to 64 or auto, got '${opts.threads}'`);
-    const progress = createProgress();
-    const { report, root } = await scanReport({
-      paths,
-      stdin: readStdin,
-      kubeVersion: opts.kubeVersion,
-      configFile: opts.config,
-      analyzers,
-      progress,
-      threads,
-    });
-    progress.done();
-    if (format === "json") await emitChunks(prettyJsonChunks(report), opts.output);
-    else {
-      const text =
-        format === "sarif"
-          ? JSON.stringify(sarifReport(report.findings, allRules(), root), null, 2) + "\n"
-          : textReport(report, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout));
-      await emit(text, opts.output);
-    }
-    cmd.setOptionValue("exitCode", exitCodeFor(report.findings, failOn));
-  });
+      .option(
+        "--threads <n>",
+        "check large repositories (over 1,000 manifest files) in this thread and N-1 worker threads ('auto': one per CPU)",
+        "1",
+      ),
+  );
+  // the scan pipeline loads only when scan runs
+  scan.action(async (paths: string[], opts: CommonOptions & { threads: string }, cmd: Command) => (await import("./scan-action.js")).scanAction(paths, opts, cmd));
 }
