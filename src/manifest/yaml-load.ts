@@ -4,53 +4,71 @@ import type { Pos, SourceFile } from "../source/source-file.js";
 /**
  * Fast read path for manifests. The `yaml` Document API costs ~10x js-yaml on large
  * trees (see bench/scan), so files that are only read go through js-yaml, and its
- * listener records the offset of every collection, key and item. Files that `--write`
- * edits are re-opened with the Document API by propose.
+ * listener records where every node opens. Files that `--write` edits are re-opened with
+ * the Document API by propose.
+ *
+ * The record is one flat log per file, which is cheap to write (a per-collection list of
+ * children cost ~20% of the parse): `opens[i]` is where the i-th node opens, in document
+ * order (a node before its children), and for a node with nodes inside `ends[i]` is the
+ * index just past its last descendant. Each parsed collection knows its own index. Keys and items
+ * open exactly where they are written; a collection itself starts at its first child.
  */
-/**
- * What the loader's listener saw of a collection, kept as the listener built it (no
- * allocation at close time): `[start, isMap, offset, value, offset, value …]` where
- * start is the first child's offset and, for a mapping, the values alternate key and
- * value.
- */
-type NodeOffsets = unknown[];
-const FIRST_CHILD = 2;
-
-/**
- * Offsets ride on the parsed objects under a non-enumerable symbol: a WeakMap with
- * millions of entries cost ~35% more in the benchmark, mostly in garbage collection.
- */
-const OFFSETS: unique symbol = Symbol("shipshape.offsets");
-type WithOffsets = { [OFFSETS]?: NodeOffsets };
+const INDEX: unique symbol = Symbol("shipshape.yamlNode");
+type Indexed = { [INDEX]?: number };
 
 export class YamlPositions {
-  constructor(readonly file: SourceFile) {}
+  /** @internal where each node opens, in document order */
+  readonly opens: number[] = [];
+  /** @internal for a node with nodes inside: the index past its last descendant */
+  readonly ends: number[] = [];
 
-  /** @internal used by the loader */
-  record(obj: object, offsets: NodeOffsets): void {
-    // a document's root closes twice (node, then document): the first has the children
-    if (!(OFFSETS in obj)) Object.defineProperty(obj, OFFSETS, { value: offsets });
-  }
+  constructor(readonly file: SourceFile) {}
 
   /** Where a mapping or sequence starts (its first key or item). */
   of(obj: object): Pos | undefined {
-    const o = (obj as WithOffsets)[OFFSETS];
-    return o ? { file: this.file, offset: o[0] as number } : undefined;
+    const at = (obj as Indexed)[INDEX];
+    if (at === undefined) return undefined;
+    return this.pos(at + 1 < (this.ends[at] ?? 0) ? at + 1 : at);
   }
 
-  /** Where a key of a mapping is written. */
+  /** Where a key of a mapping is written (the first, when a key is repeated). */
   key(obj: object, key: string): Pos | undefined {
-    const o = (obj as WithOffsets)[OFFSETS];
-    if (!o || o[1] !== true) return undefined;
-    for (let i = FIRST_CHILD; i < o.length; i += 4) if (o[i + 1] === key || String(o[i + 1]) === key) return { file: this.file, offset: o[i] as number };
+    const at = (obj as Indexed)[INDEX];
+    if (at === undefined || Array.isArray(obj)) return undefined;
+    let isKey = true;
+    for (let i = at + 1, end = this.ends[at] ?? 0; i < end; i = this.next(i), isKey = !isKey) {
+      if (isKey && this.keyWritten(this.opens[i]!, key)) return this.pos(i);
+    }
     return undefined;
   }
 
   /** Where an item of a sequence is written. */
   item(arr: readonly unknown[], index: number): Pos | undefined {
-    const o = (arr as WithOffsets)[OFFSETS];
-    const off = o && o[1] === false ? o[FIRST_CHILD + index * 2] : undefined;
-    return typeof off === "number" ? { file: this.file, offset: off } : undefined;
+    const at = (arr as Indexed)[INDEX];
+    if (at === undefined || !Array.isArray(arr)) return undefined;
+    let n = 0;
+    for (let i = at + 1, end = this.ends[at] ?? 0; i < end; i = this.next(i)) if (n++ === index) return this.pos(i);
+    return undefined;
+  }
+
+  private pos(i: number): Pos {
+    return { file: this.file, offset: this.opens[i]! };
+  }
+
+  /** The next sibling's index: past the descendants of a collection. */
+  private next(i: number): number {
+    return this.ends[i] ?? i + 1;
+  }
+
+  /** Is `key` the key written at this offset: plain (`key:`), or quoted (`"key"`, `'key'`)? */
+  private keyWritten(offset: number, key: string): boolean {
+    const text = this.file.text;
+    const quote = text[offset];
+    if (quote === '"' || quote === "'") return text.startsWith(key, offset + 1) && text[offset + 1 + key.length] === quote;
+    if (!text.startsWith(key, offset)) return false;
+    let i = offset + key.length;
+    while (text[i] === " " || text[i] === "\t") i++;
+    return text[i] === ":";
   }
 }
 
@@ -109,32 +127,24 @@ function documentRanges(text: string): Array<[number, number]> {
 
 function parseInto(text: string, file: SourceFile, positions: YamlPositions, docs: YamlDoc[]): YamlLoadResult["error"] {
   // The listener sees 'open' at the start of every node and 'close' with its result.
-  // Keys and items open exactly where they are written, so a collection's children
-  // give the offsets we need; a collection itself starts at its first child.
-  // Most nodes are scalars: a frame's child list is made only when a child closes.
-  const starts: number[] = [];
-  const lists: Array<unknown[] | null> = [];
+  const { opens, ends } = positions;
+  const stack: number[] = [];
   let depth = 0;
   const listener = (event: "open" | "close", state: { position: number; result: unknown }) => {
     if (event === "open") {
-      starts[depth] = state.position;
-      lists[depth] = null;
-      depth++;
+      stack[depth++] = opens.length;
+      opens.push(state.position);
       return;
     }
-    depth--;
-    const start = starts[depth]!;
+    const at = stack[--depth]!;
+    // js-yaml composes some nodes twice, the second inside the first (a block sequence's
+    // entry is first tried as a mapping key): any node with nodes inside gets an end, so
+    // walking siblings skips them
+    if (opens.length > at + 1) ends[at] = opens.length;
     const result = state.result;
-    if (result !== null && typeof result === "object") {
-      const children = lists[depth] ?? [start, false];
-      if (children.length > FIRST_CHILD) children[0] = children[FIRST_CHILD];
-      children[1] = !Array.isArray(result);
-      positions.record(result, children);
-    }
-    if (depth > 0) {
-      const parent = (lists[depth - 1] ??= [starts[depth - 1], false]);
-      parent.push(start, result);
-    }
+    // non-enumerable, so the parsed values compare and serialise as plain data; the inner
+    // of two nodes that make one collection, and an alias's anchor, close first and keep it
+    if (result !== null && typeof result === "object" && !(INDEX in result)) Object.defineProperty(result, INDEX, { value: at });
   };
   try {
     let index = docs.length;

@@ -22,6 +22,36 @@ describe("loadYaml positions", () => {
     expect(lc(file, p.key(root.b.d[0]!, "f"))).toEqual({ line: 10, column: 7 });
   });
 
+  it("tells keys apart by their whole name, quoted or not, and skips nested collections", () => {
+    const file = new SourceFile(
+      "k.yaml",
+      ["ab: 1", "a b: 2", "'a': {x: [1, {y: 2}], z: 3}", '"q" : 4', "ab : 5", "list:", "  - [1, 2]", "  - {k: v}", "  - last", "empty: {}", ""].join("\n"),
+    );
+    const { docs } = loadYaml(file);
+    const root = docs[0]!.value as { a: { x: unknown[] }; list: unknown[]; empty: object };
+    const p = docs[0]!.positions;
+    expect(lc(file, p.key(root, "a"))).toEqual({ line: 3, column: 1 });
+    // 'ab' is repeated on line 5 (its value wins): the key keeps its first place, as in the object
+    expect(lc(file, p.key(root, "ab"))).toEqual({ line: 1, column: 1 });
+    expect(lc(file, p.key(root, "a b"))).toEqual({ line: 2, column: 1 });
+    expect(lc(file, p.key(root, "q"))).toEqual({ line: 4, column: 1 });
+    expect(lc(file, p.key(root.a, "z"))).toEqual({ line: 3, column: 23 });
+    expect(lc(file, p.item(root.a.x, 1))).toEqual({ line: 3, column: 14 });
+    expect(lc(file, p.item(root.list, 2))).toEqual({ line: 9, column: 5 });
+    expect(p.item(root.list, 3)).toBeUndefined();
+    expect(p.key(root, "missing")).toBeUndefined();
+    expect(lc(file, p.of(root.list))).toEqual({ line: 7, column: 5 });
+    expect(p.of(root.empty)).toBeDefined();
+  });
+
+  it("keeps an anchored collection's own place when an alias repeats it", () => {
+    const file = new SourceFile("anchor.yaml", ["base: &b", "  user: 1000", "copy: *b", ""].join("\n"));
+    const { docs } = loadYaml(file);
+    const root = docs[0]!.value as { base: object; copy: object };
+    expect(root.copy).toBe(root.base);
+    expect(lc(file, docs[0]!.positions.key(root.copy, "user"))).toEqual({ line: 2, column: 3 });
+  });
+
   it("reads every document of a multi-document file and JSON", () => {
     const file = new SourceFile("m.yaml", "kind: A\n---\nkind: B\n...\n---\n{\"kind\": \"C\", \"spec\": {\"x\": 1}}\n");
     const { docs } = loadYaml(file);
