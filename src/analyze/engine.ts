@@ -27,6 +27,12 @@ export function findingKey(f: Finding): string {
   return `${f.ruleId}\0${f.file}\0${f.line}\0${f.column}\0${f.container}\0${f.message}`;
 }
 
+/** The file of a findingKey. */
+export function keyFile(key: string): string {
+  const start = key.indexOf("\0") + 1;
+  return key.slice(start, key.indexOf("\0", start));
+}
+
 export function workloadRef(w: Workload): WorkloadRef {
   return { kind: w.kind, name: w.name, namespace: w.namespace };
 }

@@ -1,5 +1,5 @@
 import type { Analyzer } from "../analyze/define.js";
-import { analyze, findingKey } from "../analyze/engine.js";
+import { analyze, findingKey, keyFile } from "../analyze/engine.js";
 import type { Finding } from "../analyze/finding.js";
 import { compareEvidence } from "../pairing/pair-images.js";
 import { pairJson, workloadJson, type ScanReport } from "../report/json.js";
@@ -17,8 +17,13 @@ import { sortFindings } from "./pipeline.js";
  * it is made: a large scan keeps only what it reports.
  */
 export interface BatchReport {
+  /** findings in the batch's own files: no other batch can make them */
   findings: Finding[];
+  /** findings elsewhere (a kustomization or Dockerfile line workloads share), deduplicated when merged */
+  shared: Finding[];
   suppressedKeys: string[];
+  /** files outside the batch where it suppressed a finding */
+  suppressedElsewhere: string[];
   workloads: ScanReport["workloads"];
   pairs: ScanReport["pairs"];
   unpairedContainers: ScanReport["unpairedContainers"];
@@ -29,9 +34,15 @@ export interface BatchReport {
 export function batchReport(ctx: ScanContext, entries: readonly DiscoveredFile[], analyzers: readonly Analyzer[]): BatchReport {
   const read = readManifests(ctx, entries);
   const checked = checkManifests(ctx, read.manifests, analyzers, false);
+  const mine = new Set(entries.map((e) => e.rel));
+  const findings: Finding[] = [];
+  const shared: Finding[] = [];
+  for (const f of [...applyRuleSettings(read.inputFindings, ctx.prepared.config), ...checked.findings]) (mine.has(f.file) ? findings : shared).push(f);
   return {
-    findings: [...applyRuleSettings(read.inputFindings, ctx.prepared.config), ...checked.findings],
+    findings,
+    shared,
     suppressedKeys: checked.suppressedKeys,
+    suppressedElsewhere: checked.suppressedKeys.map(keyFile).filter((f) => !mine.has(f)),
     workloads: checked.workloads.map(workloadJson),
     pairs: checked.pairing.pairs.map(pairJson),
     unpairedContainers: checked.pairing.unpairedContainers,
@@ -41,13 +52,13 @@ export function batchReport(ctx: ScanContext, entries: readonly DiscoveredFile[]
 }
 
 /** What the scan reports on the context itself: the Dockerfiles and unreadable files. */
-export function contextReport(ctx: ScanContext, analyzers: readonly Analyzer[]): Pick<BatchReport, "findings" | "suppressedKeys"> {
+export function contextReport(ctx: ScanContext, analyzers: readonly Analyzer[]): Pick<BatchReport, "shared" | "suppressedKeys" | "suppressedElsewhere"> {
   const { findings, suppressedKeys } = analyze(
     { workloads: [], dockerfiles: ctx.dockerfiles, pairs: [], kube: ctx.prepared.kube },
     analyzers.filter((a) => a.scope === "dockerfile"),
     ctx.prepared.config.rules,
   );
-  return { findings: [...applyRuleSettings(ctx.inputFindings, ctx.prepared.config), ...findings], suppressedKeys };
+  return { shared: [...applyRuleSettings(ctx.inputFindings, ctx.prepared.config), ...findings], suppressedKeys, suppressedElsewhere: suppressedKeys.map(keyFile) };
 }
 
 const RANK = { low: 0, medium: 1, high: 2 } as const;
@@ -57,18 +68,34 @@ const RANK = { low: 0, medium: 1, high: 2 } as const;
  * same finding or suppression from two batches (a pair finding on a shared Dockerfile
  * line) counts once, a pair's workloads and evidence are joined, Helm notes grouped.
  */
-export function mergeBatches(ctx: ScanContext, own: Pick<BatchReport, "findings" | "suppressedKeys">, batches: readonly BatchReport[]): ScanReport {
+export function mergeBatches(
+  ctx: ScanContext,
+  own: Pick<BatchReport, "shared" | "suppressedKeys" | "suppressedElsewhere">,
+  batches: readonly BatchReport[],
+): ScanReport {
+  const parts = [{ findings: [], ...own }, ...batches];
+  // only a finding in a file some part does not own can come twice: key those alone
+  const sharedFiles = new Set(parts.flatMap((p) => [...p.shared.map((f) => f.file), ...p.suppressedElsewhere]));
   const seen = new Set<string>();
   const suppressed = new Set<string>();
+  let suppressedOnce = 0;
   const findings: Finding[] = [];
-  for (const part of [own, ...batches]) {
-    for (const k of part.suppressedKeys) if (!seen.has(k)) suppressed.add(k);
-    for (const f of part.findings) {
-      const key = findingKey(f);
-      if (seen.has(key) || suppressed.has(key)) continue;
-      seen.add(key);
-      findings.push(f);
+  const add = (f: Finding) => {
+    const key = findingKey(f);
+    if (seen.has(key) || suppressed.has(key)) return;
+    seen.add(key);
+    findings.push(f);
+  };
+  for (const part of parts) {
+    for (const k of part.suppressedKeys) {
+      if (!sharedFiles.has(keyFile(k))) suppressedOnce++;
+      else if (!seen.has(k)) suppressed.add(k);
     }
+    for (const f of part.findings) {
+      if (sharedFiles.has(f.file)) add(f);
+      else findings.push(f);
+    }
+    part.shared.forEach(add);
   }
   findings.push(...applyRuleSettings(templateNotes(batches.flatMap((b) => b.templates), ctx.chartRoots), ctx.prepared.config));
   sortFindings(findings);
@@ -99,6 +126,6 @@ export function mergeBatches(ctx: ScanContext, own: Pick<BatchReport, "findings"
     pairs: merged,
     unpairedDockerfiles: ctx.dockerfiles.map((d) => d.file.path).filter((p) => !paired.has(p)).sort(),
     unpairedContainers: batches.flatMap((b) => b.unpairedContainers),
-    summary: summarize(findings, files, suppressed.size),
+    summary: summarize(findings, files, suppressed.size + suppressedOnce),
   };
 }

