@@ -2,7 +2,7 @@ import { scanJson, type ScanReport } from "../report/json.js";
 import type { DiscoveredFile } from "../workspace/discover.js";
 import { batchReport, contextReport, mergeBatches, type BatchReport } from "./batch-report.js";
 import { openContext } from "./context.js";
-import { prepareScan, scanPrepared, type PreparedScan, type ScanOptions } from "./pipeline.js";
+import { prepareScan, scanInContext, scanPrepared, type PreparedScan, type ScanOptions } from "./pipeline.js";
 import { BatchPool } from "./worker-pool.js";
 
 /**
@@ -56,7 +56,7 @@ async function checkInBatches(prepared: PreparedScan, options: ScanOptions, batc
   if (ctx.dockerfiles.length === 1) {
     // the last-resort pairing heuristic ("the only Dockerfile, the only image") needs every workload at once
     await pool.close();
-    return scanJson(await scanPrepared(prepared, options));
+    return scanJson(await scanInContext(ctx, options));
   }
   const own = contextReport(ctx, options.analyzers);
   // this thread takes batches too, yielding between them so the workers are kept fed

@@ -1,4 +1,3 @@
-import type { Analyzer } from "../analyze/define.js";
 import type { Finding } from "../analyze/finding.js";
 import { INPUT_RULES } from "../analyze/input-rules.js";
 import type { Config } from "../config/config.js";
@@ -70,11 +69,6 @@ export function unreadable(rel: string, outcome: Exclude<ReadOutcome, { ok: true
     return inputFinding(INPUT_RULES.fileTooLarge, rel, 1, `skipped: ${(outcome.bytes / 1048576).toFixed(1)} MiB is over the ${MAX_FILE_BYTES / 1048576} MiB limit`);
   }
   return inputFinding(INPUT_RULES.parseError, rel, outcome.line, `cannot read ${rel}: ${outcome.message}`);
-}
-
-/** Dockerfile-scope analyzers run once, on the context; the rest run per batch. */
-export function splitAnalyzers(analyzers: readonly Analyzer[]): { dockerfile: Analyzer[]; manifests: Analyzer[] } {
-  return { dockerfile: analyzers.filter((a) => a.scope === "dockerfile"), manifests: analyzers.filter((a) => a.scope !== "dockerfile") };
 }
 
 /** Rule settings from the configuration, for findings that no analyzer made (input problems). */

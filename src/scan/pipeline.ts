@@ -13,7 +13,7 @@ import { INPUT_RULES } from "../analyze/input-rules.js";
 import type { Finding } from "../analyze/finding.js";
 import { parseKubeVersion, type KubeVersion } from "../kube/version.js";
 import type { Progress } from "../cli/progress.js";
-import { applyRuleSettings, inputFinding, openContext } from "./context.js";
+import { applyRuleSettings, inputFinding, openContext, type ScanContext } from "./context.js";
 import { checkManifests, readManifests, templateNotes, type ScannedWorkload } from "./manifest-batch.js";
 
 export type { ScannedWorkload };
@@ -71,9 +71,13 @@ export function knownRuleIds(analyzers: readonly Analyzer[]): Set<string> {
 }
 
 export async function scanPrepared(prepared: PreparedScan, options: ScanOptions): Promise<ScanResult> {
-  const { root, config, kube, workspace, readStdin } = prepared;
-  options.progress?.update(`reading ${workspace.files.length} files`);
-  const ctx = openContext(prepared);
+  options.progress?.update(`reading ${prepared.workspace.files.length} files`);
+  return scanInContext(openContext(prepared), options);
+}
+
+/** The one pass, over a context already read (its Dockerfiles and build configs). */
+export async function scanInContext(ctx: ScanContext, options: ScanOptions): Promise<ScanResult> {
+  const { root, config, kube, workspace, readStdin } = ctx.prepared;
   let stdin: SourceFile | undefined;
   const stdinFindings: Finding[] = [];
   if (readStdin && options.stdin) {
