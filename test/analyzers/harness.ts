@@ -4,20 +4,11 @@ import type { Finding } from "../../src/analyze/finding.js";
 import type { KubeVersion } from "../../src/kube/version.js";
 import { LATEST_KUBE_MINOR } from "../../src/kube/version.js";
 import { loadManifest } from "../../src/manifest/load.js";
+import { WORKLOAD_KINDS } from "../../src/manifest/workload.js";
 import { SourceFile } from "../../src/source/source-file.js";
 
-export const KINDS = [
-  "Pod",
-  "Deployment",
-  "StatefulSet",
-  "DaemonSet",
-  "ReplicaSet",
-  "ReplicationController",
-  "Job",
-  "CronJob",
-  "PodTemplate",
-  "List",
-] as const;
+/** Every kind that carries a pod template, and a List of them. */
+export const KINDS = [...WORKLOAD_KINDS, "List"] as const;
 export type Kind = (typeof KINDS)[number];
 
 const indent = (text: string, n: number) =>
