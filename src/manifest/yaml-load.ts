@@ -10,30 +10,31 @@ import type { Pos, SourceFile } from "../source/source-file.js";
  * The record is one flat log per file, which is cheap to write (a per-collection list of
  * children cost ~20% of the parse): `opens[i]` is where the i-th node opens, in document
  * order (a node before its children), and for a node with nodes inside `ends[i]` is the
- * index just past its last descendant. Each parsed collection knows its own index. Keys and items
- * open exactly where they are written; a collection itself starts at its first child.
+ * index just past its last descendant. `indexOf` maps each parsed collection to its own
+ * index: a Map per file, since marking the objects themselves (a non-enumerable symbol
+ * property) cost ~20% of the parse. Keys and items open exactly where they are written; a
+ * collection itself starts at its first child.
  */
-const INDEX: unique symbol = Symbol("shipshape.yamlNode");
-type Indexed = { [INDEX]?: number };
-
 export class YamlPositions {
   /** @internal where each node opens, in document order */
   readonly opens: number[] = [];
   /** @internal for a node with nodes inside: the index past its last descendant */
   readonly ends: number[] = [];
+  /** @internal each parsed mapping and sequence: the index of the node it was parsed from */
+  readonly indexOf = new Map<object, number>();
 
   constructor(readonly file: SourceFile) {}
 
   /** Where a mapping or sequence starts (its first key or item). */
   of(obj: object): Pos | undefined {
-    const at = (obj as Indexed)[INDEX];
+    const at = this.indexOf.get(obj);
     if (at === undefined) return undefined;
     return this.pos(at + 1 < (this.ends[at] ?? 0) ? at + 1 : at);
   }
 
   /** Where a key of a mapping is written (the first, when a key is repeated). */
   key(obj: object, key: string): Pos | undefined {
-    const at = (obj as Indexed)[INDEX];
+    const at = this.indexOf.get(obj);
     if (at === undefined || Array.isArray(obj)) return undefined;
     let isKey = true;
     for (let i = at + 1, end = this.ends[at] ?? 0; i < end; i = this.next(i), isKey = !isKey) {
@@ -44,7 +45,7 @@ export class YamlPositions {
 
   /** Where an item of a sequence is written. */
   item(arr: readonly unknown[], index: number): Pos | undefined {
-    const at = (arr as Indexed)[INDEX];
+    const at = this.indexOf.get(arr);
     if (at === undefined || !Array.isArray(arr)) return undefined;
     let n = 0;
     for (let i = at + 1, end = this.ends[at] ?? 0; i < end; i = this.next(i)) if (n++ === index) return this.pos(i);
@@ -127,7 +128,7 @@ function documentRanges(text: string): Array<[number, number]> {
 
 function parseInto(text: string, file: SourceFile, positions: YamlPositions, docs: YamlDoc[]): YamlLoadResult["error"] {
   // The listener sees 'open' at the start of every node and 'close' with its result.
-  const { opens, ends } = positions;
+  const { opens, ends, indexOf } = positions;
   const stack: number[] = [];
   let depth = 0;
   const listener = (event: "open" | "close", state: { position: number; result: unknown }) => {
@@ -142,9 +143,8 @@ function parseInto(text: string, file: SourceFile, positions: YamlPositions, doc
     // walking siblings skips them
     if (opens.length > at + 1) ends[at] = opens.length;
     const result = state.result;
-    // non-enumerable, so the parsed values compare and serialise as plain data; the inner
-    // of two nodes that make one collection, and an alias's anchor, close first and keep it
-    if (result !== null && typeof result === "object" && !(INDEX in result)) Object.defineProperty(result, INDEX, { value: at });
+    // the inner of two nodes that make one collection, and an alias's anchor, close first and keep it
+    if (result !== null && typeof result === "object" && !indexOf.has(result)) indexOf.set(result, at);
   };
   try {
     let index = docs.length;
