@@ -13,11 +13,11 @@ export default defineAnalyzer({
     for (const [name, limitValue] of Object.entries(r.limits.values)) {
       const requestValue = r.requests.values[name];
       if (requestValue === undefined || requestValue === null) continue;
+      const l = parseQuantity(limitValue);
+      const q = parseQuantity(requestValue);
+      if (l === undefined || q === undefined || l >= q) continue; // unparsable: resources/invalid-quantity
       const limit = { value: limitValue, node: entryNode(workload, r.limits, name) };
       const request = { value: requestValue, node: entryNode(workload, r.requests, name) };
-      const l = parseQuantity(limit.value);
-      const q = parseQuantity(request.value);
-      if (l === undefined || q === undefined || l >= q) continue; // unparsable: resources/invalid-quantity
       report({
         at: limit.node,
         message: `container '${container.name}' limits ${name} to ${String(limit.value)}, below its request of ${String(request.value)}: write 'limits: { ${name}: ${String(request.value)} }' or lower the request`,
