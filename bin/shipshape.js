@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (npm run build).
-import { main } from "../dist/src/cli/main.js";
+// Thin launcher: the bundled CLI lives in dist/cli/ (npm run build).
+import { main } from "../dist/cli/main.js";
 
 main(process.argv).then((code) => {
   process.exitCode = code;

@@ -19,7 +19,7 @@ interface Run {
 
 /** The built CLI, as a user runs it (npm test builds first). Async so probes can overlap. */
 function shipshape(args: string[], env: Record<string, string> = {}, onSpawn?: (pid: number) => void): Promise<Run> {
-  if (!existsSync(path.join(REPO, "dist/src/cli/main.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test does)");
+  if (!existsSync(path.join(REPO, "dist/cli/main.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test does)");
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(REPO, "bin/shipshape.js"), ...args], {
       cwd: REPO,
