@@ -82,3 +82,7 @@ console.log(`floor, fresh process (node floor.js: read + js-yaml): ${cf.toFixed(
 console.log(`floor, in this warm process:                         ${f.toFixed(0)} ms`);
 console.log(`shipshape scan --format json ${threads.join(" ")}: ${s.toFixed(0)} ms = ${(s / cf).toFixed(2)}x the fresh-process floor (${(s / f).toFixed(2)}x the warm one), peak RSS ${Math.max(...scans.map((x) => x.peakMb)).toFixed(0)} MB, ${(scans[0].bytes / 1e6).toFixed(1)} MB of JSON`);
 console.log(`best of ${runs} runs each; all runs (ms): floor fresh ${all(coldFloors)} | warm ${all(floors)} | scan ${all(scans)}`);
+// The machine's speed drifts within seconds: a scan and the fresh floor run next to it
+// share the same spell, so the ratio within each round is steadier than best over best.
+const ratios = scans.map((x, i) => x.ms / coldFloors[i].ms).sort((a, b) => a - b);
+console.log(`scan / fresh floor within each round: median ${ratios[ratios.length >> 1].toFixed(2)}x, range ${ratios[0].toFixed(2)}–${ratios.at(-1).toFixed(2)}x`);
