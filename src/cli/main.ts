@@ -11,6 +11,8 @@ import { register as registerPropose } from "./propose.js";
 /** Run the CLI; resolves to the exit code (0 clean, 1 findings at --fail-on, 2 could not do the job). */
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes("--debug");
+  // the CLI runs bundled (dist/cli/): stack traces should name the TypeScript sources
+  if (debug) process.setSourceMapsEnabled(true);
   stopQuietlyOnClosedStdout();
   const program = new Command()
     .name("shipshape")
