@@ -131,6 +131,29 @@ describe("shipshape scan (built CLI)", () => {
     expect(r.stdout).toContain("Deployment prod/app");
   });
 
+  describe("files it cannot read as text", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "shipshape-odd-"));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    it("skips a file over the size limit with a note, reports a binary one with its line, and checks the rest", () => {
+      mkdirSync(path.join(dir, "k8s"));
+      writeFileSync(path.join(dir, "k8s/pod.yaml"), readFileSync(path.join(basic, "k8s/hardened.yaml")));
+      // a generated dump of many objects, over the 5 MiB limit
+      const big = readFileSync(path.join(basic, "k8s/app.yaml"), "utf8");
+      writeFileSync(path.join(dir, "k8s/dump.yaml"), `${big}\n---\n`.repeat(Math.ceil((6 << 20) / big.length)));
+      writeFileSync(path.join(dir, "k8s/blob.yaml"), Buffer.concat([Buffer.from("apiVersion: v1\nkind: Pod\n"), Buffer.from([0, 1, 2, 0xff])]));
+      const r = runCli(["scan", dir, "--format", "json", "--fail-on", "none"]);
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.stdout) as ScanJson;
+      const input = j.findings.filter((f) => f.ruleId.startsWith("input/")).map((f) => [f.ruleId, f.file, f.line, f.severity]);
+      expect(input).toEqual([
+        ["input/parse-error", "k8s/blob.yaml", 3, "error"],
+        ["input/file-too-large", "k8s/dump.yaml", 1, "note"],
+      ]);
+      expect(j.findings.find((f) => f.ruleId === "input/file-too-large")!.message).toMatch(/skipped: 6\.\d MiB is over the 5 MiB limit/);
+      expect(j.workloads.map((w) => w.file)).toEqual(["k8s/pod.yaml"]);
+    });
+  });
+
   describe("symlinks", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "shipshape-links-"));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
