@@ -51,7 +51,9 @@ export async function probeTargets(openSession: () => Promise<EngineSession>, ta
   const byImage = new Map<string, ProbeTarget[]>();
   for (const t of targets) {
     const key = `${path.resolve(options.root, t.image.dockerfile.file.path)}#${t.image.stage ?? ""}`;
-    byImage.set(key, [...(byImage.get(key) ?? []), t]);
+    const targets = byImage.get(key);
+    if (targets) targets.push(t);
+    else byImage.set(key, [t]);
   }
   const probed = new Map<string, ProbedContainer>();
   const sessions: EngineSession[] = [];

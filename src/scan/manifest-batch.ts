@@ -66,7 +66,9 @@ export function templateNotes(templates: readonly string[], chartRoots: Set<stri
   for (const path of templates) {
     const chart = [...chartRoots].find((r) => path.startsWith(r) && r !== "") ?? (chartRoots.has("") ? "" : undefined);
     const key = chart ?? path;
-    byKey.set(key, [...(byKey.get(key) ?? []), path]);
+    const files = byKey.get(key);
+    if (files) files.push(path);
+    else byKey.set(key, [path]);
   }
   return [...byKey].map(([key, files]) => {
     const where = files.length === 1 ? files[0]! : `${files.length} files under ${key || "."}`;
