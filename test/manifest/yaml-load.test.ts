@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SourceFile } from "../../src/source/source-file.js";
+import jsyaml from "js-yaml";
 import { loadYaml } from "../../src/manifest/yaml-load.js";
 
 const lc = (file: SourceFile, pos: { offset: number } | undefined) => (pos ? file.position(pos.offset) : undefined);
@@ -67,6 +68,29 @@ describe("loadYaml positions", () => {
     expect(error?.line).toBe(4);
     const c = docs[1]!.value as { spec: object };
     expect(lc(file, docs[1]!.positions.key(c.spec, "x"))).toEqual({ line: 7, column: 8 });
+  });
+
+  it.each([
+    ["an indentation error", "kind: A\n---\nkind: B\nspec:\n  - a\n  b: 1\n---\nkind: C\n"],
+    ["an unclosed flow mapping late in a document", "kind: A\n---\n# c\nkind: B\nmetadata:\n  labels: {a: 1, b: [2\n---\nkind: C\n"],
+    ["a tab where indentation is expected", "---\nkind: A\n---\nkind: B\nspec:\n\tx: 1\n"],
+  ])("places %s where parsing the whole file does, though documents are re-read one by one", (_, text) => {
+    const file = new SourceFile("bad.yaml", text);
+    let whole: { line: number; column: number } | undefined;
+    try {
+      jsyaml.loadAll(text, () => undefined, { schema: jsyaml.CORE_SCHEMA });
+    } catch (e) {
+      const mark = (e as jsyaml.YAMLException).mark as { line: number; column: number };
+      whole = { line: mark.line + 1, column: mark.column + 1 };
+    }
+    expect(whole).toBeDefined();
+    const { docs, error } = loadYaml(file);
+    expect({ line: error?.line, column: error?.column }).toEqual(whole);
+    // the documents around the broken one are still read, with their own positions
+    const kinds = docs.map((d) => (d.value as { kind: string }).kind);
+    expect(kinds[0]).toBe("A");
+    const a = docs[0]!.value as object;
+    expect(lc(file, docs[0]!.positions.key(a, "kind"))).toEqual({ line: text.startsWith("---") ? 2 : 1, column: 1 });
   });
 
   it("turns nesting too deep for the parser into a syntax error instead of a crash", () => {
