@@ -3,20 +3,21 @@ import { availableParallelism } from "node:os";
 import { UsageError } from "./errors.js";
 import { scanReport } from "../scan/batched.js";
 import { analyzers, allRules } from "../analyze/registry.js";
-import { sarifReport } from "../report/sarif.js";
+import { sarifReport, truncationMessage } from "../report/sarif.js";
 import { textReport } from "../report/text.js";
 import { colorsFor } from "../report/colors.js";
 import { createProgress } from "./progress.js";
 import { emit, emitChunks, exitCodeFor, parseFailOn, parseFormat, readStdin } from "./output.js";
 import { prettyJsonChunks } from "../report/json-chunks.js";
-import type { CommonOptions } from "./common-options.js";
-import { SCAN_FORMATS } from "./scan.js";
+import { SCAN_FORMATS, type ScanOptions } from "./scan.js";
 
-export async function scanAction(paths: string[], opts: CommonOptions & { threads: string }, cmd: Command): Promise<void> {
+export async function scanAction(paths: string[], opts: ScanOptions, cmd: Command): Promise<void> {
   const format = parseFormat(opts.format, SCAN_FORMATS);
   const failOn = parseFailOn(opts.failOn);
   const threads = opts.threads === "auto" ? availableParallelism() : Number.parseInt(opts.threads, 10);
   if (!(threads >= 1 && threads <= 64)) throw new UsageError(`--threads: expected a number from 1 to 64 or auto, got '${opts.threads}'`);
+  const sarifMax = /^\d+$/.test(opts.sarifMaxResults) ? Number(opts.sarifMaxResults) : Number.NaN;
+  if (!Number.isSafeInteger(sarifMax)) throw new UsageError(`--sarif-max-results: expected a whole number (0: no cap), got '${opts.sarifMaxResults}'`);
   const progress = createProgress();
   const { report, root } = await scanReport({
     paths,
@@ -30,9 +31,12 @@ export async function scanAction(paths: string[], opts: CommonOptions & { thread
   progress.done();
   if (format === "json") await emitChunks(prettyJsonChunks(report), opts.output);
   else {
+    if (format === "sarif" && sarifMax > 0 && report.findings.length > sarifMax) {
+      process.stderr.write(`shipshape: ${truncationMessage(report.findings.length, sarifMax)}\n`);
+    }
     const text =
       format === "sarif"
-        ? JSON.stringify(sarifReport(report.findings, allRules(), root), null, 2) + "\n"
+        ? JSON.stringify(sarifReport(report.findings, allRules(), root, sarifMax), null, 2) + "\n"
         : textReport(report, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout));
     await emit(text, opts.output);
   }

@@ -3,6 +3,8 @@ import { addCommonOptions, type CommonOptions } from "./common-options.js";
 
 export const SCAN_FORMATS = ["text", "json", "sarif"] as const;
 
+export type ScanOptions = CommonOptions & { threads: string; sarifMaxResults: string };
+
 export function register(program: Command): void {
   const scan = addCommonOptions(
     program
@@ -13,8 +15,13 @@ export function register(program: Command): void {
         "--threads <n>",
         "check large repositories (over 1,000 manifest files) in this thread and N-1 worker threads ('auto': one per CPU)",
         "1",
+      )
+      .option(
+        "--sarif-max-results <n>",
+        "SARIF output keeps at most N results, the most severe first (GitHub code scanning rejects a run of more than 25,000); 0: no cap",
+        "25000",
       ),
   );
   // the scan pipeline loads only when scan runs
-  scan.action(async (paths: string[], opts: CommonOptions & { threads: string }, cmd: Command) => (await import("./scan-action.js")).scanAction(paths, opts, cmd));
+  scan.action(async (paths: string[], opts: ScanOptions, cmd: Command) => (await import("./scan-action.js")).scanAction(paths, opts, cmd));
 }

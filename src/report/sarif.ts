@@ -11,8 +11,26 @@ function relativeUri(file: string): string {
   return file.split("/").map(encodeURIComponent).join("/");
 }
 
-/** SARIF 2.1.0 for GitHub code scanning and other consumers; locations relative to %SRCROOT%. */
-export function sarifReport(findings: readonly Finding[], rules: readonly RuleMeta[], root: string) {
+/** GitHub code scanning rejects a run of more results than this (and shows the 5,000 most severe). */
+export const GITHUB_MAX_RESULTS = 25_000;
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
+
+/** At most `max` findings, the most severe first, in their original order; 0 keeps all. */
+export function mostSevere(findings: readonly Finding[], max: number): readonly Finding[] {
+  if (max <= 0 || findings.length <= max) return findings;
+  const kept = new Set([...findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]).slice(0, max));
+  return findings.filter((f) => kept.has(f));
+}
+
+/**
+ * SARIF 2.1.0 for GitHub code scanning and other consumers; locations relative to
+ * %SRCROOT%. Over `maxResults` findings, the most severe are kept and the run says how
+ * many were left out, so the upload is not rejected.
+ */
+export function sarifReport(all: readonly Finding[], rules: readonly RuleMeta[], root: string, maxResults = GITHUB_MAX_RESULTS) {
+  const findings = mostSevere(all, maxResults);
+  const omitted = all.length - findings.length;
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const rootUri = pathToFileURL(root.endsWith("/") ? root : `${root}/`).href;
   const location = (file: string, line: number, column: number) => ({
@@ -64,7 +82,21 @@ export function sarifReport(findings: readonly Finding[], rules: readonly RuleMe
           return result;
         }),
         columnKind: "utf16CodeUnits",
+        ...(omitted > 0
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: true,
+                  toolExecutionNotifications: [{ level: "warning", message: { text: truncationMessage(all.length, findings.length) } }],
+                },
+              ],
+            }
+          : {}),
       },
     ],
   };
+}
+
+export function truncationMessage(total: number, kept: number): string {
+  return `${total} findings, more than a SARIF run may carry for GitHub code scanning: the ${kept} most severe are included, ${total - kept} left out (--format json lists all; --sarif-max-results 0 lifts the cap)`;
 }

@@ -123,6 +123,18 @@ describe("shipshape scan (built CLI)", () => {
     expect(doc.runs[0].results.length).toBe(json.findings.length);
   });
 
+  it("caps SARIF results at --sarif-max-results, most severe first, and says so; the exit code still counts all", () => {
+    const all = runCli(["scan", basic, "--format", "sarif"]);
+    const capped = runCli(["scan", basic, "--format", "sarif", "--sarif-max-results", "2"]);
+    const results = (r: { stdout: string }) => (JSON.parse(r.stdout) as { runs: Array<{ results: Array<{ level: string }> }> }).runs[0]!.results;
+    expect(results(all).length).toBeGreaterThan(2);
+    expect(results(capped).map((x) => x.level)).toEqual(["error", "error"]);
+    expect(capped.stderr).toMatch(new RegExp(`^shipshape: ${results(all).length} findings, .* the 2 most severe are included`));
+    expect(validateSarif(JSON.parse(capped.stdout))).toEqual([]);
+    expect(capped.code).toBe(all.code);
+    expect(runCli(["scan", basic, "--format", "sarif", "--sarif-max-results", "lots"]).code).toBe(2);
+  });
+
   it("prints text grouped by file with file:line:col, without colour when not a TTY", () => {
     const r = runCli(["scan", basic]);
     expect(r.stdout).not.toMatch(/\x1b\[/);

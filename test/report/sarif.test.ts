@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import AjvDraft04 from "ajv-draft-04";
-import { sarifReport } from "../../src/report/sarif.js";
+import { GITHUB_MAX_RESULTS, mostSevere, sarifReport } from "../../src/report/sarif.js";
 import type { Finding } from "../../src/analyze/finding.js";
 import { allRules } from "../../src/analyze/registry.js";
 
@@ -48,6 +48,33 @@ describe("SARIF", () => {
     expect(loc.artifactLocation).toEqual({ uri: "k8s/web%20app.yaml", uriBaseId: "%SRCROOT%" });
     expect(loc.region.startLine).toBe(17);
     expect(run.results[1]).toMatchObject({ level: "warning", ruleIndex: rules.findIndex((r) => r.id === "user/dockerfile-root") });
+  });
+
+  it("keeps the most severe findings, in their order, when there are more than a run may carry", () => {
+    const list = [
+      finding({ severity: "note", line: 1 }),
+      finding({ severity: "error", line: 2 }),
+      finding({ severity: "warning", line: 3 }),
+      finding({ severity: "error", line: 4 }),
+      finding({ severity: "warning", line: 5 }),
+    ];
+    expect(mostSevere(list, 3).map((f) => f.line)).toEqual([2, 3, 4]);
+    expect(mostSevere(list, 2).map((f) => f.line)).toEqual([2, 4]);
+    expect(mostSevere(list, 0)).toHaveLength(5);
+    expect(mostSevere(list, 9)).toHaveLength(5);
+  });
+
+  it("says in the run how many results it left out, and stays valid SARIF", () => {
+    const list = Array.from({ length: 7 }, (_, i) => finding({ line: i + 1, severity: i % 2 ? "warning" : "error" }));
+    const doc = sarifReport(list, allRules(), "/repo", 4);
+    expect(validateSarif(doc)).toEqual([]);
+    const run = doc.runs[0]! as unknown as { results: Array<{ level: string }>; invocations: Array<{ toolExecutionNotifications: Array<{ message: { text: string } }> }> };
+    expect(run.results.map((r) => r.level)).toEqual(["error", "error", "error", "error"]);
+    expect(run.invocations[0]!.toolExecutionNotifications[0]!.message.text).toMatch(/^7 findings, .* the 4 most severe are included, 3 left out/);
+    // under the cap, or with no cap, nothing is left out and nothing is said
+    expect("invocations" in sarifReport(list, allRules(), "/repo", 7).runs[0]!).toBe(false);
+    expect(sarifReport(list, allRules(), "/repo", 0).runs[0]!.results).toHaveLength(7);
+    expect(GITHUB_MAX_RESULTS).toBe(25_000);
   });
 
   it("catches an invalid document (the validator is not vacuous)", () => {
