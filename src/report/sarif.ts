@@ -31,6 +31,7 @@ export function mostSevere(findings: readonly Finding[], max: number): readonly 
 export function sarifReport(all: readonly Finding[], rules: readonly RuleMeta[], root: string, maxResults = GITHUB_MAX_RESULTS) {
   const findings = mostSevere(all, maxResults);
   const omitted = all.length - findings.length;
+  const fingerprints = fingerprintsOf(all);
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const rootUri = pathToFileURL(root.endsWith("/") ? root : `${root}/`).href;
   const location = (file: string, line: number, column: number) => ({
@@ -69,10 +70,7 @@ export function sarifReport(all: readonly Finding[], rules: readonly RuleMeta[],
             level: LEVEL[f.severity],
             message: { text: f.why ? `${f.message}. ${f.why}` : f.message },
             locations: [location(f.file, f.line, f.column)],
-            partialFingerprints: {
-              // stable across line shifts: rule, file, workload and container identify the problem
-              "shipshape/v1": [f.ruleId, f.file, f.workload?.kind ?? "", f.workload?.name ?? "", f.container ?? "", f.dockerfile ?? ""].join("|"),
-            },
+            partialFingerprints: { "shipshape/v1": fingerprints.get(f)! },
           };
           const ruleIndex = index.get(f.ruleId);
           if (ruleIndex !== undefined) result.ruleIndex = ruleIndex;
@@ -99,4 +97,22 @@ export function sarifReport(all: readonly Finding[], rules: readonly RuleMeta[],
 
 export function truncationMessage(total: number, kept: number): string {
   return `${total} findings, more than a SARIF run may carry for GitHub code scanning: the ${kept} most severe are included, ${total - kept} left out (--format json lists all; --sarif-max-results 0 lifts the cap)`;
+}
+
+/**
+ * Alert identities for code scanning, stable across line shifts: rule, file, workload,
+ * container and Dockerfile, then the finding's rank among those that share them (two
+ * dangerous capabilities of one container are two alerts, not one). The first keeps the
+ * bare key, so alerts from before the rank was added keep their identity.
+ */
+function fingerprintsOf(findings: readonly Finding[]): Map<Finding, string> {
+  const count = new Map<string, number>();
+  const out = new Map<Finding, string>();
+  for (const f of findings) {
+    const key = [f.ruleId, f.file, f.workload?.kind ?? "", f.workload?.name ?? "", f.container ?? "", f.dockerfile ?? ""].join("|");
+    const n = (count.get(key) ?? 0) + 1;
+    count.set(key, n);
+    out.set(f, n === 1 ? key : `${key}|${n}`);
+  }
+  return out;
 }

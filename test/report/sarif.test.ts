@@ -77,6 +77,17 @@ describe("SARIF", () => {
     expect(GITHUB_MAX_RESULTS).toBe(25_000);
   });
 
+  it("gives each finding its own fingerprint, stable when lines shift", () => {
+    const fp = (list: Finding[]) =>
+      (sarifReport(list, allRules(), "/repo").runs[0]!.results as Array<{ partialFingerprints: Record<string, string> }>).map((r) => r.partialFingerprints["shipshape/v1"]);
+    const two = [finding({ ruleId: "capabilities/dangerous-add", line: 20, message: "adds 'SYS_ADMIN'" }), finding({ ruleId: "capabilities/dangerous-add", line: 20, column: 30, message: "adds 'NET_ADMIN'" })];
+    const [a, b] = fp(two);
+    expect(a).not.toBe(b);
+    expect(a).toBe("capabilities/dangerous-add|k8s/web app.yaml|Deployment|web|web|");
+    // the same findings three lines further down keep their identities
+    expect(fp(two.map((f) => ({ ...f, line: f.line + 3 })))).toEqual([a, b]);
+  });
+
   it("catches an invalid document (the validator is not vacuous)", () => {
     const doc = sarifReport([finding()], allRules(), "/repo") as unknown as { runs: Array<{ results: Array<{ level: string }> }> };
     doc.runs[0]!.results[0]!.level = "fatal";
