@@ -14,13 +14,10 @@ export interface HeuristicMatch {
  *   `<name>` of `Dockerfile.<name>` / `<name>.Dockerfile` (`medium`, and only when exactly
  *   one Dockerfile has that name: an ambiguous name pairs nothing);
  * - otherwise, a repository with one Dockerfile and one first-party image (`low`).
+ * The names are indexed once; the function returned matches repositories against them
+ * (a large scan calls it once per batch).
  * @param dockerfiles candidate Dockerfile paths; `total` counts every Dockerfile of the repository
  */
-export function heuristicMatches(dockerfiles: string[], total: number, repositories: string[], rootName: string): HeuristicMatch[] {
-  return nameHeuristic(dockerfiles, total, rootName)(repositories);
-}
-
-/** heuristicMatches with the Dockerfile names indexed once, for pairing in batches. */
 export function nameHeuristic(dockerfiles: string[], total: number, rootName: string): (repositories: string[]) => HeuristicMatch[] {
   const byName = new Map<string, Array<{ path: string; why: string }>>();
   const add = (name: string, path: string, why: string) => {
