@@ -1,4 +1,4 @@
-import { writeFile, rename, open } from "node:fs/promises";
+import { rename, open } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "./errors.js";
 import { severityRank, type Finding, type Severity } from "../analyze/finding.js";
@@ -57,19 +57,8 @@ function drainedOrClosed(stream: NodeJS.WritableStream): Promise<void> {
 }
 
 /** Write the report to --output (atomically, so a reader never sees half a file) or stdout. */
-export async function emit(text: string, output: string | undefined): Promise<void> {
-  if (!output) {
-    if (stdoutGone()) return;
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e && !isEpipe(e) ? reject(e) : resolve())));
-    return;
-  }
-  const tmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, output);
-  } catch (e) {
-    throw new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+export function emit(text: string, output: string | undefined): Promise<void> {
+  return emitChunks([text], output);
 }
 
 /** Like emit, for a text made of many pieces (a large JSON report): never joined in memory. */
