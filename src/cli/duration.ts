@@ -1,4 +1,4 @@
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 
 /** `--timeout`: `30s`, `2m`, `1500ms`, or plain seconds. */
 export function parseDuration(text: string): number {

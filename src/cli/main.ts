@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { UsageError } from "./errors.js";
+import { EngineError, UsageError } from "../errors.js";
 import { stopQuietlyOnClosedStdout } from "./output.js";
 import { TOOL } from "../tool.js";
 import { register as registerScan } from "./scan.js";
@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version exit 0; parse errors are usage errors
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof EngineError) {
       process.stderr.write(`shipshape: ${e.message}\n`);
       return 2;
     }

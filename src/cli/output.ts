@@ -1,25 +1,10 @@
 import { rename, open } from "node:fs/promises";
 import path from "node:path";
-import { UsageError } from "./errors.js";
-import { severityRank, type Finding, type Severity } from "../analyze/finding.js";
-
-export type FailOn = Severity | "none";
-
-export function parseFailOn(v: string): FailOn {
-  if (v === "error" || v === "warning" || v === "note" || v === "none") return v;
-  throw new UsageError(`--fail-on: expected error, warning, note or none, got '${v}'`);
-}
+import { UsageError } from "../errors.js";
 
 export function parseFormat<F extends string>(v: string, allowed: readonly F[]): F {
   if ((allowed as readonly string[]).includes(v)) return v as F;
   throw new UsageError(`--format: expected ${allowed.join(", ")}, got '${v}'`);
-}
-
-/** Exit code 1 when a finding is at or above the --fail-on severity, else 0. */
-export function exitCodeFor(findings: readonly Finding[], failOn: FailOn): 0 | 1 {
-  if (failOn === "none") return 0;
-  const min = severityRank(failOn);
-  return findings.some((f) => severityRank(f.severity) >= min) ? 1 : 0;
 }
 
 let stdoutReaderGone = false;

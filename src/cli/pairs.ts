@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { addCommonOptions, type CommonOptions } from "./common-options.js";
-
-export const PAIRS_FORMATS = ["text", "json", "dot", "mermaid"] as const;
+import { FORMATS } from "./formats.js";
 
 export function register(program: Command): void {
   const pairs = addCommonOptions(
@@ -9,7 +8,7 @@ export function register(program: Command): void {
       .command("pairs")
       .description("the Dockerfile -> image -> workload pairing, with evidence")
       .argument("[paths...]", "files or directories to read ('-' reads manifests from stdin)"),
-    PAIRS_FORMATS.join("|"),
+    FORMATS.pairs.join("|"),
   );
   // the pairing reports load only when pairs runs
   pairs.action(async (paths: string[], opts: CommonOptions, cmd: Command) => (await import("./pairs-action.js")).pairsAction(paths, opts, cmd));

@@ -8,15 +8,30 @@ import { writeSeccompFor } from "../probe/seccomp-annotation.js";
 import { probe } from "../probe/search.js";
 import { parseKubeVersion } from "../kube/version.js";
 import { parseDuration } from "./duration.js";
-import { UsageError } from "./errors.js";
-import { emit, parseFailOn, parseFormat } from "./output.js";
-import type { ProbeOptions } from "./probe.js";
-import { createProgress } from "./progress.js";
+import { UsageError } from "../errors.js";
+import { emit, parseFormat } from "./output.js";
+import { parseFailOn } from "../analyze/fail-on.js";
+import { FORMATS } from "./formats.js";
+import { createProgress } from "../progress.js";
 
-const FORMATS = ["text", "json"] as const;
+/** The options `probe` declares, as commander hands them to the action. */
+export interface ProbeOptions {
+  manifest?: string;
+  container?: string;
+  timeout: string;
+  format: string;
+  output?: string;
+  target?: string;
+  buildArg: string[];
+  privilegedPortsAllowed?: boolean;
+  concurrency: string;
+  pull?: boolean;
+  failOn: string;
+  kubeVersion?: string;
+}
 
 export async function probeAction(target: string, opts: ProbeOptions, cmd: Command): Promise<void> {
-  const format = parseFormat(opts.format, FORMATS);
+  const format = parseFormat(opts.format, FORMATS.probe);
   const failOn = parseFailOn(opts.failOn);
   const kube = parseKubeVersion(opts.kubeVersion);
   const timeoutMs = parseDuration(opts.timeout);

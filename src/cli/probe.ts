@@ -1,20 +1,6 @@
 import type { Command } from "commander";
-
-/** The options `probe` declares, as commander hands them to the action. */
-export interface ProbeOptions {
-  manifest?: string;
-  container?: string;
-  timeout: string;
-  format: string;
-  output?: string;
-  target?: string;
-  buildArg: string[];
-  privilegedPortsAllowed?: boolean;
-  concurrency: string;
-  pull?: boolean;
-  failOn: string;
-  kubeVersion?: string;
-}
+import { FORMATS } from "./formats.js";
+import type { ProbeOptions } from "./probe-action.js";
 
 export function register(program: Command): void {
   program
@@ -24,7 +10,7 @@ export function register(program: Command): void {
     .option("--manifest <file>", "take command, args, env, ports, exec probes and user from this Kubernetes manifest")
     .option("--container <name>", "the container of --manifest to probe (when it has several)")
     .option("--timeout <duration>", "longest a single trial may take to reach the baseline's state (e.g. 30s, 2m)", "30s")
-    .option("--format <format>", "output format: text|json", "text")
+    .option("--format <format>", `output format: ${FORMATS.probe.join("|")}`, "text")
     .option("--output <file>", "write the report to FILE instead of standard output")
     .option("--target <stage>", "build this stage of the Dockerfile")
     .option("--build-arg <k=v>", "build argument (repeatable)", (v: string, all: string[]) => [...all, v], [])

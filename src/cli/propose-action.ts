@@ -8,15 +8,24 @@ import { runPropose } from "../propose/run.js";
 import { proposalsJson, proposalsText } from "../propose/text.js";
 import { editDiff, planFileEdits, writeFileEdit } from "../propose/write.js";
 import { parseDuration } from "./duration.js";
-import { UsageError } from "./errors.js";
-import { emit, parseFailOn, parseFormat, readStdin } from "./output.js";
-import type { ProposeOptions } from "./propose.js";
-import { createProgress } from "./progress.js";
+import { UsageError } from "../errors.js";
+import { emit, parseFormat, readStdin } from "./output.js";
+import { parseFailOn } from "../analyze/fail-on.js";
+import { FORMATS } from "./formats.js";
+import type { CommonOptions } from "./common-options.js";
+import { createProgress } from "../progress.js";
 
-const FORMATS = ["text", "json", "patch", "json6902", "kustomize"] as const;
+/** The options `propose` declares, as commander hands them to the action. */
+export interface ProposeOptions extends CommonOptions {
+  probe?: boolean;
+  write?: boolean;
+  dryRun?: boolean;
+  timeout: string;
+  concurrency: string;
+}
 
 export async function proposeAction(paths: string[], opts: ProposeOptions, cmd: Command): Promise<void> {
-  const format = parseFormat(opts.format, FORMATS);
+  const format = parseFormat(opts.format, FORMATS.propose);
   const failOn = parseFailOn(opts.failOn);
   if (format === "kustomize" && !opts.output) throw new UsageError("--format kustomize writes a folder: give it with --output DIR");
   if (opts.dryRun && !opts.write) throw new UsageError("--dry-run goes with --write");

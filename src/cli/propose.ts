@@ -1,14 +1,7 @@
 import type { Command } from "commander";
-import { addCommonOptions, type CommonOptions } from "./common-options.js";
-
-/** The options `propose` declares, as commander hands them to the action. */
-export interface ProposeOptions extends CommonOptions {
-  probe?: boolean;
-  write?: boolean;
-  dryRun?: boolean;
-  timeout: string;
-  concurrency: string;
-}
+import { addCommonOptions } from "./common-options.js";
+import { FORMATS } from "./formats.js";
+import type { ProposeOptions } from "./propose-action.js";
 
 export function register(program: Command): void {
   const propose = addCommonOptions(
@@ -21,7 +14,7 @@ export function register(program: Command): void {
       .option("--dry-run", "with --write: print the unified diff instead of writing")
       .option("--timeout <duration>", "with --probe: longest a single trial may take", "30s")
       .option("--concurrency <n>", "with --probe: images probed at once", "2"),
-    "text|json|patch|json6902|kustomize",
+    FORMATS.propose.join("|"),
   );
   // the YAML editor and the probe with its engine client take ~440 ms to load: only when propose runs
   propose.action(async (paths: string[], opts: ProposeOptions, cmd: Command) => (await import("./propose-action.js")).proposeAction(paths, opts, cmd));

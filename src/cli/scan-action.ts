@@ -1,18 +1,22 @@
 import type { Command } from "commander";
 import { availableParallelism } from "node:os";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 import { scanReport } from "../scan/batched.js";
 import { analyzers, allRules } from "../analyze/registry.js";
 import { sarifReport, truncationMessage } from "../report/sarif.js";
 import { textReport } from "../report/text.js";
 import { colorsFor } from "../report/colors.js";
-import { createProgress } from "./progress.js";
-import { emit, emitChunks, exitCodeFor, parseFailOn, parseFormat, readStdin } from "./output.js";
+import { createProgress } from "../progress.js";
+import { emit, emitChunks, parseFormat, readStdin } from "./output.js";
+import { exitCodeFor, parseFailOn } from "../analyze/fail-on.js";
 import { prettyJsonChunks } from "../report/json-chunks.js";
-import { SCAN_FORMATS, type ScanOptions } from "./scan.js";
+import { FORMATS } from "./formats.js";
+import type { CommonOptions } from "./common-options.js";
+
+export type ScanOptions = CommonOptions & { threads: string; sarifMaxResults: string };
 
 export async function scanAction(paths: string[], opts: ScanOptions, cmd: Command): Promise<void> {
-  const format = parseFormat(opts.format, SCAN_FORMATS);
+  const format = parseFormat(opts.format, FORMATS.scan);
   const failOn = parseFailOn(opts.failOn);
   const threads = opts.threads === "auto" ? availableParallelism() : Number.parseInt(opts.threads, 10);
   if (!(threads >= 1 && threads <= 64)) throw new UsageError(`--threads: expected a number from 1 to 64 or auto, got '${opts.threads}'`);

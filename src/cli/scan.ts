@@ -1,9 +1,7 @@
 import type { Command } from "commander";
-import { addCommonOptions, type CommonOptions } from "./common-options.js";
-
-export const SCAN_FORMATS = ["text", "json", "sarif"] as const;
-
-export type ScanOptions = CommonOptions & { threads: string; sarifMaxResults: string };
+import { addCommonOptions } from "./common-options.js";
+import { FORMATS } from "./formats.js";
+import type { ScanOptions } from "./scan-action.js";
 
 export function register(program: Command): void {
   const scan = addCommonOptions(
@@ -21,6 +19,7 @@ export function register(program: Command): void {
         "SARIF output keeps at most N results, the most severe first (GitHub code scanning rejects a run of more than 25,000); 0: no cap",
         "25000",
       ),
+    FORMATS.scan.join("|"),
   );
   // the scan pipeline loads only when scan runs
   scan.action(async (paths: string[], opts: ScanOptions, cmd: Command) => (await import("./scan-action.js")).scanAction(paths, opts, cmd));

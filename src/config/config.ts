@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import jsyaml from "js-yaml";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import { SEVERITIES, type Severity } from "../analyze/finding.js";
 
 /** One explicit Dockerfile → image mapping (pairing's escape hatch). */

@@ -1,4 +1,4 @@
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 
 /** A Kubernetes minor version; only 1.x exists. */
 export interface KubeVersion {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import ignore from "ignore";
 import tar from "tar-fs";
-import { UsageError } from "../cli/errors.js";
+import { EngineError, UsageError } from "../errors.js";
 import { EngineSession, shortMessage } from "./engine.js";
 
 export interface BuildOptions {
@@ -44,7 +44,7 @@ async function findImage(session: EngineSession, ref: string, pull: boolean): Pr
     .inspect()
     .catch(() => undefined);
   if (existing) return { ref, imageId: existing.Id, built: false };
-  if (!pull) throw new UsageError(`no such image: ${ref} (not in the engine; pull it first, or pass --pull)`);
+  if (!pull) throw new EngineError(`no such image: ${ref} (not in the engine; pull it first, or pass --pull)`);
   // Not local: one pull attempt. A pulled image is a cache entry, not something the probe made.
   try {
     const stream = await session.docker.pull(ref);
@@ -58,7 +58,7 @@ async function findImage(session: EngineSession, ref: string, pull: boolean): Pr
     const pulled = await session.docker.getImage(ref).inspect();
     return { ref, imageId: pulled.Id, built: false };
   } catch (err) {
-    throw new UsageError(`no such image: ${ref} (not in the engine, and pulling failed: ${shortMessage(err)})`);
+    throw new EngineError(`no such image: ${ref} (not in the engine, and pulling failed: ${shortMessage(err)})`);
   }
 }
 
@@ -79,7 +79,7 @@ async function buildImage(session: EngineSession, dockerfile: string, options: B
       forcerm: true,
     });
   } catch (err) {
-    throw new UsageError(`build of ${dockerfile} failed: ${shortMessage(err)}`);
+    throw new EngineError(`build of ${dockerfile} failed: ${shortMessage(err)}`);
   }
   let imageId: string | undefined;
   let failure: string | undefined;
@@ -107,7 +107,7 @@ async function buildImage(session: EngineSession, dockerfile: string, options: B
   }
   if (imageId) session.track("image", imageId);
   if (failure || !imageId) {
-    throw new UsageError(`build of ${dockerfile} failed: ${(failure ?? "no image produced").trim()}`);
+    throw new EngineError(`build of ${dockerfile} failed: ${(failure ?? "no image produced").trim()}`);
   }
   return { ref: dockerfile, imageId, built: true };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
-import { UsageError } from "../cli/errors.js";
+import { EngineError } from "../errors.js";
 
 /** Label carried by every container, image and volume a probe run creates. */
 export const PROBE_LABEL = "dev.shipshape.probe";
@@ -46,7 +46,7 @@ export class EngineSession {
       await withTimeout(docker.ping(), 10_000, "no answer within 10s");
     } catch (err) {
       const where = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
-      throw new UsageError(`cannot reach the Docker engine at ${where}: ${shortMessage(err)}`);
+      throw new EngineError(`cannot reach the Docker engine at ${where}: ${shortMessage(err)}`);
     }
     // A local engine lets us read a container's /proc/<pid>/net/tcp directly (no exec, no traffic).
     const host = process.env.DOCKER_HOST;

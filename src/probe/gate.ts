@@ -1,5 +1,5 @@
 import { severityRank, type Severity } from "../analyze/finding.js";
-import type { FailOn } from "../cli/output.js";
+import type { FailOn } from "../analyze/fail-on.js";
 import type { ProbeReport } from "./report.js";
 
 /**

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import { loadManifest } from "../manifest/load.js";
 import { isObj, type Obj } from "../manifest/yaml-value.js";
 import { SourceFile } from "../source/source-file.js";

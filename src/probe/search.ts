@@ -1,4 +1,4 @@
-import { UsageError } from "../cli/errors.js";
+import { EngineError } from "../errors.js";
 import type { Proposal, ProposalWorkload } from "../propose/proposal.js";
 import {
   type Capability,
@@ -154,7 +154,7 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
   if (baselineFailed(fp)) {
     await Promise.allSettled([ownGuess, nonRootGuess.then((g) => g?.trial)]);
     const last = baseline.outcome.logTail.at(-1);
-    throw new UsageError(
+    throw new EngineError(
       `${req.image.ref} fails even with Docker's defaults (exit ${fp.exitCode}${last ? `: '${last}'` : ""}); nothing to compare hardened runs with`,
     );
   }

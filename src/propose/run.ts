@@ -1,6 +1,6 @@
 import { EngineSession } from "../probe/engine.js";
 import { scan, type ScanResult } from "../scan/pipeline.js";
-import type { Progress } from "../cli/progress.js";
+import type { Progress } from "../progress.js";
 import type { ProbeFacts } from "./decide.js";
 import type { PlacedProposal } from "./place.js";
 import { pinnedImage, probeFacts, probeTargets, verifyPlaced, type ProbeTarget } from "./probe-run.js";

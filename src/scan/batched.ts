@@ -2,7 +2,8 @@ import { scanJson, type ScanReport } from "../report/json.js";
 import type { DiscoveredFile } from "../workspace/discover.js";
 import { batchReport, contextReport, mergeBatches, type BatchReport } from "./batch-report.js";
 import { openContext } from "./context.js";
-import { prepareScan, scanInContext, scanPrepared, type PreparedScan, type ScanOptions } from "./pipeline.js";
+import { prepareScan, scanInContext, scanPrepared, type ScanOptions } from "./pipeline.js";
+import type { PreparedScan } from "./context.js";
 import { BatchPool } from "./worker-pool.js";
 
 /**

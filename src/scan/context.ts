@@ -6,9 +6,20 @@ import { parseDockerfile } from "../dockerfile/parse.js";
 import { chartRootOf } from "../manifest/template-detect.js";
 import { imagePairer, type ImagePairer } from "../pairing/pair-images.js";
 import type { SourceFile } from "../source/source-file.js";
-import type { DiscoveredFile } from "../workspace/discover.js";
-import type { PreparedScan } from "./pipeline.js";
+import type { KubeVersion } from "../kube/version.js";
+import type { DiscoveredFile, Workspace } from "../workspace/discover.js";
 import { MAX_FILE_BYTES, readSource, type ReadOutcome } from "./read-input.js";
+
+/** What every scan of one set of paths starts from: the root, its configuration, the version and the discovered files. */
+export interface PreparedScan {
+  root: string;
+  config: Config;
+  kube: KubeVersion;
+  workspace: Workspace;
+  /** explicit file paths were given (then every YAML/JSON named is read) */
+  explicit: boolean;
+  readStdin: boolean;
+}
 
 /**
  * What every batch of manifest files is checked against, read once per thread: the

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { stat } from "node:fs/promises";
-import { UsageError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import { loadConfig, type Config } from "../config/config.js";
 import { discover, type Workspace } from "../workspace/discover.js";
 import { decodeSource } from "./read-input.js";
@@ -12,8 +12,8 @@ import type { Analyzer } from "../analyze/define.js";
 import { INPUT_RULES } from "../analyze/input-rules.js";
 import type { Finding } from "../analyze/finding.js";
 import { parseKubeVersion, type KubeVersion } from "../kube/version.js";
-import type { Progress } from "../cli/progress.js";
-import { applyRuleSettings, inputFinding, openContext, type ScanContext } from "./context.js";
+import type { Progress } from "../progress.js";
+import { applyRuleSettings, inputFinding, openContext, type PreparedScan, type ScanContext } from "./context.js";
 import { checkManifests, readManifests, templateNotes, type ScannedWorkload } from "./manifest-batch.js";
 
 export type { ScannedWorkload };
@@ -29,16 +29,6 @@ export interface ScanOptions {
 }
 
 /** What a scan reads, decided once (the main thread hands it to worker threads). */
-export interface PreparedScan {
-  root: string;
-  config: Config;
-  kube: KubeVersion;
-  workspace: Workspace;
-  /** explicit file paths were given (then every YAML/JSON named is read) */
-  explicit: boolean;
-  readStdin: boolean;
-}
-
 export interface ScanResult {
   root: string;
   kube: KubeVersion;

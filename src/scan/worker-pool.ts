@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { DiscoveredFile } from "../workspace/discover.js";
 import type { BatchReport } from "./batch-report.js";
-import type { PreparedScan } from "./pipeline.js";
+import type { PreparedScan } from "./context.js";
 
 export interface WorkerSetup {
   prepared: PreparedScan;
