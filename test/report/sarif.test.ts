@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import AjvDraft04 from "ajv-draft-04";
+import addFormatsPlugin from "ajv-formats";
 import { GITHUB_MAX_RESULTS, mostSevere, sarifReport } from "../../src/report/sarif.js";
 import type { Finding } from "../../src/analyze/finding.js";
 import { allRules } from "../../src/analyze/registry.js";
@@ -9,13 +10,19 @@ import { allRules } from "../../src/analyze/registry.js";
 const require = createRequire(import.meta.url);
 const schema = JSON.parse(readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
 
+// the packages' default exports are CommonJS; their typings hide that under NodeNext
+const Ajv = AjvDraft04 as unknown as typeof import("ajv-draft-04").default;
+const addFormats = addFormatsPlugin as unknown as typeof import("ajv-formats").default;
+// compiled once: the schema's `uri` and `date-time` formats are checked (ajv-formats), not ignored with a warning per compile
+const validateSchema = (() => {
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats(ajv);
+  return ajv.compile(schema);
+})();
+
 /** Validate against the official SARIF 2.1.0 schema. */
 export function validateSarif(doc: unknown): string[] {
-  // the package's default export is the class; its CommonJS typing hides that under NodeNext
-  const Ajv = AjvDraft04 as unknown as typeof import("ajv-draft-04").default;
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  const validate = ajv.compile(schema);
-  return validate(doc) ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`);
+  return validateSchema(doc) ? [] : (validateSchema.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`);
 }
 
 const finding = (over: Partial<Finding> = {}): Finding => ({
