@@ -1,7 +1,7 @@
-import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { analyzers } from "../../src/analyze/registry.js";
 import { scanJson } from "../../src/report/json.js";
 import { scanReport } from "../../src/scan/batched.js";
@@ -35,8 +35,11 @@ describe("a scan in batches of manifest files", () => {
   });
 
   describe("a finding two batches both make (a kustomize tag shared by workloads in two files)", () => {
+    const made: string[] = [];
+    afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
     function repoWith(annotations: { a?: string; b?: string }): string {
       const root = mkdtempSync(path.join(tmpdir(), "shipshape-batched-"));
+      made.push(root);
       mkdirSync(path.join(root, "app"));
       mkdirSync(path.join(root, "k8s"));
       writeFileSync(path.join(root, "app/Dockerfile"), "FROM debian:12-slim\nUSER 10001\n");
