@@ -6,12 +6,13 @@ import { pairsText } from "../report/pairs-text.js";
 import { pairsDot, pairsMermaid } from "../report/pairs-graph.js";
 import { colorsFor } from "../report/colors.js";
 import type { CommonOptions } from "./common-options.js";
-import { emit, parseFormat, readStdin } from "./output.js";
+import { checkOutput, emit, parseFormat, readStdin } from "./output.js";
 import { FORMATS } from "./formats.js";
 import { createProgress } from "../progress.js";
 
 export async function pairsAction(paths: string[], opts: CommonOptions, cmd: Command): Promise<void> {
   const format = parseFormat(opts.format, FORMATS.pairs);
+  await checkOutput(opts.output);
   const progress = createProgress();
   const options = { paths, stdin: readStdin, kubeVersion: opts.kubeVersion, configFile: opts.config, analyzers, progress };
   // the configuration is checked against every rule id; no rule runs, pairing is all we need

@@ -9,7 +9,7 @@ import { probe } from "../probe/search.js";
 import { parseKubeVersion } from "../kube/version.js";
 import { parseDuration } from "./duration.js";
 import { UsageError } from "../errors.js";
-import { emit, parseFormat } from "./output.js";
+import { checkOutput, emit, parseFormat } from "./output.js";
 import { parseFailOn } from "../analyze/fail-on.js";
 import { FORMATS } from "./formats.js";
 import { createProgress } from "../progress.js";
@@ -37,6 +37,7 @@ export async function probeAction(target: string, opts: ProbeOptions, cmd: Comma
   const timeoutMs = parseDuration(opts.timeout);
   const concurrency = Number.parseInt(opts.concurrency, 10);
   if (!(concurrency >= 1 && concurrency <= 8)) throw new UsageError(`--concurrency: expected 1 to 8, got '${opts.concurrency}'`);
+  await checkOutput(opts.output);
   const workload = opts.manifest ? workloadFromManifest(opts.manifest, opts.container) : imageOnlyInput();
   const progress = createProgress();
   const session = await EngineSession.open();

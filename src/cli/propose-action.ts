@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { colorsFor } from "../report/colors.js";
@@ -9,7 +8,7 @@ import { proposalsJson, proposalsText } from "../propose/text.js";
 import { editDiff, planFileEdits, writeFileEdit } from "../propose/write.js";
 import { parseDuration } from "./duration.js";
 import { UsageError } from "../errors.js";
-import { emit, parseFormat, readStdin } from "./output.js";
+import { checkOutput, emit, outputDirectory, parseFormat, readStdin } from "./output.js";
 import { parseFailOn } from "../analyze/fail-on.js";
 import { FORMATS } from "./formats.js";
 import type { CommonOptions } from "./common-options.js";
@@ -32,6 +31,8 @@ export async function proposeAction(paths: string[], opts: ProposeOptions, cmd: 
   const concurrency = Number.parseInt(opts.concurrency, 10);
   if (!(concurrency >= 1 && concurrency <= 8)) throw new UsageError(`--concurrency: expected 1 to 8, got '${opts.concurrency}'`);
   const timeoutMs = parseDuration(opts.timeout);
+  if (format === "kustomize") await outputDirectory(opts.output!, { create: false });
+  else await checkOutput(opts.output);
   const progress = createProgress();
   let run;
   try {
@@ -60,9 +61,9 @@ export async function proposeAction(paths: string[], opts: ProposeOptions, cmd: 
     if (edits.length === 0) process.stderr.write("nothing to write: every manifest already has what propose would add\n");
   }
   if (format === "kustomize") {
-    const dir = opts.output!;
-    await mkdir(dir, { recursive: true });
-    for (const [name, text] of kustomizeFiles(placed)) await writeFile(path.join(dir, name), text);
+    const dir = await outputDirectory(opts.output!, { create: true });
+    // each file like any --output: through a FIFO or device, over a regular file keeping its mode, no temp left
+    for (const [name, text] of kustomizeFiles(placed)) await emit(text, path.join(dir, name));
     process.stderr.write(`wrote ${dir}/kustomization.yaml\n`);
   } else {
     const text =

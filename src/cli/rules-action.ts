@@ -1,10 +1,11 @@
 import { allRules } from "../analyze/registry.js";
 import { ruleDocsUrl } from "../report/rule-docs.js";
 import { colorsFor } from "../report/colors.js";
-import { emit, parseFormat } from "./output.js";
+import { checkOutput, emit, parseFormat } from "./output.js";
 
 export async function rulesAction(opts: { format: string; output?: string }): Promise<void> {
   const format = parseFormat(opts.format, ["text", "json"] as const);
+  await checkOutput(opts.output);
   const rules = allRules();
   if (format === "json") {
     await emit(JSON.stringify({ rules: rules.map((r) => ({ ...r, helpUri: ruleDocsUrl(r.id) })) }, null, 2) + "\n", opts.output);

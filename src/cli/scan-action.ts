@@ -7,7 +7,7 @@ import { sarifReport, truncationMessage } from "../report/sarif.js";
 import { textReport } from "../report/text.js";
 import { colorsFor } from "../report/colors.js";
 import { createProgress } from "../progress.js";
-import { emit, emitChunks, parseFormat, readStdin } from "./output.js";
+import { checkOutput, emit, emitChunks, parseFormat, readStdin } from "./output.js";
 import { exitCodeFor, parseFailOn } from "../analyze/fail-on.js";
 import { prettyJsonChunks } from "../report/json-chunks.js";
 import { FORMATS } from "./formats.js";
@@ -22,6 +22,7 @@ export async function scanAction(paths: string[], opts: ScanOptions, cmd: Comman
   if (!(threads >= 1 && threads <= 64)) throw new UsageError(`--threads: expected a number from 1 to 64 or auto, got '${opts.threads}'`);
   const sarifMax = /^\d+$/.test(opts.sarifMaxResults) ? Number(opts.sarifMaxResults) : Number.NaN;
   if (!Number.isSafeInteger(sarifMax)) throw new UsageError(`--sarif-max-results: expected a whole number (0: no cap), got '${opts.sarifMaxResults}'`);
+  await checkOutput(opts.output);
   const progress = createProgress();
   const { report, root } = await scanReport({
     paths,
