@@ -246,6 +246,11 @@ function syncSignalCleanup(): void {
   else process.off("exit", removePendingTemps);
 }
 
+/** A line on stderr for something the user should know although the command goes on. */
+export function warn(message: string | undefined): void {
+  if (message) process.stderr.write(`shipshape: warning: ${message}\n`);
+}
+
 export async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -6,7 +6,8 @@ import { pairsText } from "../report/pairs-text.js";
 import { pairsDot, pairsMermaid } from "../report/pairs-graph.js";
 import { colorsFor } from "../report/colors.js";
 import type { CommonOptions } from "./common-options.js";
-import { checkOutput, emit, parseFormat, readStdin } from "./output.js";
+import { checkOutput, emit, parseFormat, readStdin, warn } from "./output.js";
+import { kubeVersionNotice } from "../kube/version.js";
 import { FORMATS } from "./formats.js";
 import { createProgress } from "../progress.js";
 
@@ -19,6 +20,7 @@ export async function pairsAction(paths: string[], opts: CommonOptions, cmd: Com
   const prepared = await prepareScan(options);
   const result = await scanPrepared(prepared, { ...options, analyzers: [] });
   progress.done();
+  warn(kubeVersionNotice(prepared.kube));
   const report = pairsJson(result.pairing);
   const text =
     format === "json"

@@ -6,10 +6,10 @@ import { imageOnlyInput, workloadFromManifest } from "../probe/manifest-input.js
 import { probeText } from "../probe/report.js";
 import { writeSeccompFor } from "../probe/seccomp-annotation.js";
 import { probe } from "../probe/search.js";
-import { parseKubeVersion } from "../kube/version.js";
+import { kubeVersionNotice, parseKubeVersion } from "../kube/version.js";
 import { parseDuration } from "./duration.js";
 import { UsageError } from "../errors.js";
-import { checkOutput, emit, parseFormat } from "./output.js";
+import { checkOutput, emit, parseFormat, warn } from "./output.js";
 import { parseFailOn } from "../analyze/fail-on.js";
 import { FORMATS } from "./formats.js";
 import { createProgress } from "../progress.js";
@@ -34,6 +34,7 @@ export async function probeAction(target: string, opts: ProbeOptions, cmd: Comma
   const format = parseFormat(opts.format, FORMATS.probe);
   const failOn = parseFailOn(opts.failOn);
   const kube = parseKubeVersion(opts.kubeVersion);
+  warn(kubeVersionNotice(kube));
   const timeoutMs = parseDuration(opts.timeout);
   const concurrency = Number.parseInt(opts.concurrency, 10);
   if (!(concurrency >= 1 && concurrency <= 8)) throw new UsageError(`--concurrency: expected 1 to 8, got '${opts.concurrency}'`);

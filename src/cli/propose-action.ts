@@ -8,7 +8,8 @@ import { proposalsJson, proposalsText } from "../propose/text.js";
 import { editDiff, planFileEdits, writeFileEdit } from "../propose/write.js";
 import { parseDuration } from "./duration.js";
 import { UsageError } from "../errors.js";
-import { checkOutput, emit, outputDirectory, parseFormat, readStdin } from "./output.js";
+import { checkOutput, emit, outputDirectory, parseFormat, readStdin, warn } from "./output.js";
+import { kubeVersionNotice } from "../kube/version.js";
 import { parseFailOn } from "../analyze/fail-on.js";
 import { FORMATS } from "./formats.js";
 import type { CommonOptions } from "./common-options.js";
@@ -41,6 +42,7 @@ export async function proposeAction(paths: string[], opts: ProposeOptions, cmd: 
     progress.done();
   }
   const { placed, scan } = run;
+  warn(kubeVersionNotice(scan.kube));
   let exitCode = 0;
   if (opts.write) {
     const edits = planFileEdits(scan.root, placed, scan.manifests);

@@ -7,7 +7,8 @@ import { sarifReport, truncationMessage } from "../report/sarif.js";
 import { textReport } from "../report/text.js";
 import { colorsFor } from "../report/colors.js";
 import { createProgress } from "../progress.js";
-import { checkOutput, emit, emitChunks, parseFormat, readStdin } from "./output.js";
+import { checkOutput, emit, emitChunks, parseFormat, readStdin, warn } from "./output.js";
+import { kubeVersionNotice } from "../kube/version.js";
 import { exitCodeFor, parseFailOn } from "../analyze/fail-on.js";
 import { prettyJsonChunks } from "../report/json-chunks.js";
 import { FORMATS } from "./formats.js";
@@ -24,7 +25,7 @@ export async function scanAction(paths: string[], opts: ScanOptions, cmd: Comman
   if (!Number.isSafeInteger(sarifMax)) throw new UsageError(`--sarif-max-results: expected a whole number (0: no cap), got '${opts.sarifMaxResults}'`);
   await checkOutput(opts.output);
   const progress = createProgress();
-  const { report, root } = await scanReport({
+  const { report, root, kube } = await scanReport({
     paths,
     stdin: readStdin,
     kubeVersion: opts.kubeVersion,
@@ -34,6 +35,7 @@ export async function scanAction(paths: string[], opts: ScanOptions, cmd: Comman
     threads,
   });
   progress.done();
+  warn(kubeVersionNotice(kube));
   if (format === "json") await emitChunks(prettyJsonChunks(report), opts.output);
   else {
     if (format === "sarif" && sarifMax > 0 && report.findings.length > sarifMax) {

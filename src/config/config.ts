@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import jsyaml from "js-yaml";
+import { isScalar, parseDocument } from "yaml";
 import { UsageError } from "../errors.js";
 import { SEVERITIES, type Severity } from "../analyze/finding.js";
 
@@ -82,7 +83,8 @@ export function parseConfig(text: string, source: string, knownRuleIds?: Set<str
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) fail(key, `is not a known key (expected one of ${KNOWN_KEYS.join(", ")})`);
   }
   if (obj.kubeVersion !== undefined) {
-    const v = String(obj.kubeVersion);
+    // unquoted, `1.30` is YAML's number 1.3: what the user wrote is the scalar's text
+    const v = typeof obj.kubeVersion === "number" ? scalarSource(text, "kubeVersion") : String(obj.kubeVersion);
     if (!/^(latest|v?1\.\d+(\.\d+)?)$/.test(v)) fail("kubeVersion", `must be 1.N or latest, got '${v}'`);
     config.kubeVersion = v;
   }
@@ -120,6 +122,12 @@ export function parseConfig(text: string, source: string, knownRuleIds?: Set<str
     });
   }
   return config;
+}
+
+/** The source text of a top-level scalar, as written (`1.30`, not the number 1.3). */
+function scalarSource(text: string, key: string): string {
+  const node = parseDocument(text).get(key, true);
+  return isScalar(node) && node.source !== undefined ? String(node.source) : "";
 }
 
 function parseRuleSetting(setting: unknown, key: string, fail: (k: string, m: string) => never): RuleSetting {

@@ -4,6 +4,8 @@ import { UsageError } from "../errors.js";
 export interface KubeVersion {
   major: 1;
   minor: number;
+  /** the minor asked for when it is newer than the tool knows (then `minor` is the newest known) */
+  asked?: number;
 }
 
 /**
@@ -14,16 +16,29 @@ export interface KubeVersion {
  */
 export const LATEST_KUBE_MINOR = 36;
 
-export function parseKubeVersion(text: string | undefined): KubeVersion {
+/**
+ * `1.N`, `v1.N[.P]` or `latest`. One minor past the newest known is checked as the newest,
+ * with a notice (a cluster can be upgraded before this tool is); anything newer is a typo
+ * or a tool far out of date, and silently checking it as the newest would be a wrong answer.
+ */
+export function parseKubeVersion(text: string | undefined, from = "--kube-version"): KubeVersion {
   if (text === undefined || text === "latest") return { major: 1, minor: LATEST_KUBE_MINOR };
   const m = /^v?1\.(\d+)(?:\.\d+)?$/.exec(String(text).trim());
-  if (!m) throw new UsageError(`--kube-version: expected 1.N or latest, got '${text}'`);
+  if (!m) throw new UsageError(`${from}: expected 1.N or latest, got '${text}'`);
   const minor = Number(m[1]);
-  if (minor > LATEST_KUBE_MINOR) {
-    // newer than we know: apply the newest rules we have
-    return { major: 1, minor: LATEST_KUBE_MINOR };
+  if (minor > LATEST_KUBE_MINOR + 1) {
+    throw new UsageError(
+      `${from}: Kubernetes 1.${minor} is newer than this shipshape knows (the newest is 1.${LATEST_KUBE_MINOR}); use 1.${LATEST_KUBE_MINOR} or latest, or a newer shipshape`,
+    );
   }
+  if (minor > LATEST_KUBE_MINOR) return { major: 1, minor: LATEST_KUBE_MINOR, asked: minor };
   return { major: 1, minor };
+}
+
+/** The warning line for a version checked as an older one, or undefined. */
+export function kubeVersionNotice(v: KubeVersion): string | undefined {
+  if (v.asked === undefined) return undefined;
+  return `Kubernetes 1.${v.asked} is newer than this shipshape knows: checking with the rules of 1.${v.minor}, the newest it knows`;
 }
 
 export function formatKubeVersion(v: KubeVersion): string {

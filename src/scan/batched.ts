@@ -5,6 +5,7 @@ import { openContext } from "./context.js";
 import { prepareScan, scanInContext, scanPrepared, type ScanOptions } from "./pipeline.js";
 import type { PreparedScan } from "./context.js";
 import { BatchPool } from "./worker-pool.js";
+import type { KubeVersion } from "../kube/version.js";
 
 /**
  * Manifest files per batch: few enough that a batch's YAML trees die in the young
@@ -20,18 +21,19 @@ const WORKER_THRESHOLD = 1000;
  * collector copying YAML trees kept until the end), by this thread and `threads - 1`
  * worker threads; the merged report equals one pass over every file (tested).
  */
-export async function scanReport(options: ScanOptions & { threads?: number }): Promise<{ report: ScanReport; root: string }> {
+export async function scanReport(options: ScanOptions & { threads?: number }): Promise<{ report: ScanReport; root: string; kube: KubeVersion }> {
   const prepared = await prepareScan(options);
+  const { kube } = prepared;
   const manifests = prepared.workspace.files.filter((f) => f.roles.includes("manifest"));
   const batchFiles = Number(process.env.SHIPSHAPE_BATCH_FILES ?? BATCH_FILES);
-  if (prepared.readStdin || manifests.length <= batchFiles) return { report: scanJson(await scanPrepared(prepared, options)), root: prepared.root };
+  if (prepared.readStdin || manifests.length <= batchFiles) return { report: scanJson(await scanPrepared(prepared, options)), root: prepared.root, kube };
   const batches: DiscoveredFile[][] = [];
   for (let i = 0; i < manifests.length; i += batchFiles) batches.push(manifests.slice(i, i + batchFiles));
   const threshold = Number(process.env.SHIPSHAPE_WORKER_THRESHOLD ?? WORKER_THRESHOLD);
   const wanted = manifests.length >= threshold && compiled() ? (options.threads ?? 1) - 1 : 0;
   const pool = new BatchPool(Math.max(0, Math.min(wanted, 7, batches.length - 1)));
   try {
-    return { report: await checkInBatches(prepared, options, batches, pool), root: prepared.root };
+    return { report: await checkInBatches(prepared, options, batches, pool), root: prepared.root, kube };
   } finally {
     await pool.close();
   }

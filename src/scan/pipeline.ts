@@ -2,7 +2,8 @@ import path from "node:path";
 import { stat } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import { loadConfig, type Config } from "../config/config.js";
-import { discover, type Workspace } from "../workspace/discover.js";
+import ignore from "ignore";
+import { discover, toRel, type Workspace } from "../workspace/discover.js";
 import { decodeSource } from "./read-input.js";
 import type { SourceFile } from "../source/source-file.js";
 import type { Dockerfile } from "../dockerfile/model.js";
@@ -49,9 +50,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
 /** Resolve the inputs, read the configuration and discover the files. */
 export async function prepareScan(options: Pick<ScanOptions, "paths" | "kubeVersion" | "configFile" | "analyzers">): Promise<PreparedScan> {
-  const { root, explicit, readStdin } = await resolveInputs(options.paths);
+  const { root, named, readStdin } = await resolveInputs(options.paths);
   const config = await loadConfig(root, options.configFile, knownRuleIds(options.analyzers));
-  const kube = parseKubeVersion(options.kubeVersion ?? config.kubeVersion);
+  const explicit = named && (await expandNamed(root, named, config.ignore));
+  const kube =
+    options.kubeVersion !== undefined ? parseKubeVersion(options.kubeVersion) : parseKubeVersion(config.kubeVersion, `${config.source}: 'kubeVersion'`);
   const workspace = await discover(root, explicit, { ignore: config.ignore });
   return { root, config, kube, workspace, explicit: explicit !== undefined, readStdin };
 }
@@ -101,11 +104,11 @@ export function sortFindings(findings: Finding[]): void {
 }
 
 /** One directory → it is the root; files or several paths → the current directory is. */
-async function resolveInputs(paths: string[]): Promise<{ root: string; explicit?: string[]; readStdin: boolean }> {
+async function resolveInputs(paths: string[]): Promise<{ root: string; named?: Array<{ p: string; dir: boolean }>; readStdin: boolean }> {
   const list = paths.length ? paths : ["."];
   const readStdin = list.includes("-");
   const rest = list.filter((p) => p !== "-");
-  if (rest.length === 0) return { root: process.cwd(), explicit: [], readStdin };
+  if (rest.length === 0) return { root: process.cwd(), named: [], readStdin };
   const kinds = await Promise.all(
     rest.map(async (p) => {
       const st = await stat(p).catch(() => undefined);
@@ -114,13 +117,30 @@ async function resolveInputs(paths: string[]): Promise<{ root: string; explicit?
     }),
   );
   if (kinds.length === 1 && kinds[0]!.dir && !readStdin) return { root: kinds[0]!.p, readStdin };
-  if (kinds.every((k) => !k.dir)) return { root: process.cwd(), explicit: kinds.map((k) => k.p), readStdin };
-  // a mix: walk each directory from the current directory's point of view
-  const root = process.cwd();
-  const explicit: string[] = [];
-  for (const k of kinds) {
-    if (!k.dir) explicit.push(k.p);
-    else explicit.push(...(await discover(k.p, undefined)).files.map((f) => f.abs));
+  // several: each directory is walked from the current directory's point of view (once the configuration is read)
+  return { root: process.cwd(), named: kinds, readStdin };
+}
+
+/**
+ * The files named, and those under the directories named, in the order given. The
+ * configuration's `ignore:` patterns apply to the directories' files relative to the
+ * root (the current directory), as they do when one directory is scanned; a file named
+ * on the command line is read.
+ */
+async function expandNamed(root: string, named: Array<{ p: string; dir: boolean }>, patterns: string[]): Promise<string[]> {
+  const ig = ignore().add(patterns);
+  const files: string[] = [];
+  for (const { p, dir } of named) {
+    if (!dir) {
+      files.push(p);
+      continue;
+    }
+    for (const f of (await discover(p, undefined)).files) {
+      const rel = toRel(root, f.abs);
+      // a directory outside the root has no path the patterns could name
+      if (patterns.length && !rel.startsWith("../") && ig.ignores(rel)) continue;
+      files.push(f.abs);
+    }
   }
-  return { root, explicit, readStdin };
+  return files;
 }
