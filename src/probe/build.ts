@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import ignore from "ignore";
 import tar from "tar-fs";
 import { EngineError, UsageError } from "../errors.js";
 import { EngineSession, shortMessage } from "./engine.js";
+import { buildContextEntries } from "./build-context.js";
 
 export interface BuildOptions {
   /** Build target stage. */
@@ -65,7 +65,8 @@ async function findImage(session: EngineSession, ref: string, pull: boolean): Pr
 async function buildImage(session: EngineSession, dockerfile: string, options: BuildOptions): Promise<ProbeImage> {
   const contextDir = path.dirname(path.resolve(dockerfile));
   const dockerfileInContext = path.relative(contextDir, path.resolve(dockerfile)).split(path.sep).join("/");
-  const context = tar.pack(contextDir, { ignore: dockerignoreFilter(contextDir, dockerfileInContext) });
+  // exactly the entries docker's client would send; none of a directory's children beyond those listed
+  const context = tar.pack(contextDir, { entries: buildContextEntries(contextDir, dockerfileInContext), ignore: () => true });
   const tag = `shipshape-probe/${session.runId}:build`;
   let stream: NodeJS.ReadableStream;
   try {
@@ -110,30 +111,4 @@ async function buildImage(session: EngineSession, dockerfile: string, options: B
     throw new EngineError(`build of ${dockerfile} failed: ${(failure ?? "no image produced").trim()}`);
   }
   return { ref: dockerfile, imageId, built: true };
-}
-
-/** Files excluded by .dockerignore never reach the engine; the Dockerfile itself always does. */
-function dockerignoreFilter(contextDir: string, dockerfile: string): (name: string) => boolean {
-  const file = path.join(contextDir, ".dockerignore");
-  if (!existsSync(file)) return () => false;
-  const rules = ignore().add(
-    readFileSync(file, "utf8")
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter((l) => l && !l.startsWith("#"))
-      .map((l) => l.replace(/^\/+/, "")),
-  );
-  return (name: string) => {
-    const rel = path.relative(contextDir, name).split(path.sep).join("/");
-    if (!rel || rel === dockerfile || rel === ".dockerignore") return false;
-    return rules.ignores(rel) || (statSafe(name)?.isDirectory() === true && rules.ignores(rel + "/"));
-  };
-}
-
-function statSafe(p: string) {
-  try {
-    return statSync(p);
-  } catch {
-    return undefined;
-  }
 }
