@@ -26,7 +26,9 @@ export function looksLikeTemplate(relPath: string, text: string, chartRoots: Set
     if (t.startsWith("#")) continue;
     if (BLOCK_SCALAR.test(t)) blockIndent = indent;
     if (!ACTION.test(t.replace(GITHUB_EXPRESSION, ""))) continue;
-    if (/^(-\s*)?[\w.\-/"']+:\s*["']\{\{.*\}\}["']\s*$/.test(t)) continue;
+    // YAML reads `{{` as a flow mapping only where a value starts; later in a plain scalar
+    // (a PrometheusRule's "{{ $labels.pod }} failed") it is text
+    if (!/^(-\s+)*([^\s{"'#][^#]*?:\s+)?\{\{/.test(t)) continue;
     return true;
   }
   return false;

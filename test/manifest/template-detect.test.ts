@@ -42,6 +42,14 @@ describe("looksLikeTemplate: Go template actions, not every `{{`", () => {
     expect(looksLikeTemplate(".github/workflows/ci.yaml", workflow, none)).toBe(false);
   });
 
+  it("reads an action in the middle of a plain or quoted value as text (Prometheus alert templates)", () => {
+    const rule = "spec:\n  groups:\n    - rules:\n        - annotations:\n            description: Alertmanager {{ $labels.namespace }}/{{ $labels.pod}} failed to send {{ $value | humanizePercentage }}.\n";
+    expect(looksLikeTemplate("manifests/alertmanager-prometheusRule.yaml", rule, none)).toBe(false);
+    expect(looksLikeTemplate("x.yaml", 'image: "{{ .Values.image }}"\n', none)).toBe(false);
+    expect(looksLikeTemplate("x.yaml", "- name: {{ .Values.name }}\n", none)).toBe(true);
+    expect(looksLikeTemplate("x.yaml", "{{- if .Values.enabled }}\nkind: Pod\n{{- end }}\n", none)).toBe(true);
+  });
+
   it("still counts every file in a chart's templates/ folder", () => {
     expect(looksLikeTemplate("charts/web/templates/cm.yaml", "data:\n  a: |\n    {{ .Values.a }}\n", new Set(["charts/web/"]))).toBe(true);
   });
