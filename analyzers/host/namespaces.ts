@@ -6,6 +6,13 @@ const WHAT = {
   hostIPC: "the node's IPC namespace: it can read and write shared memory of every process on the node",
 } as const;
 
+/** What a node agent legitimately reads through each namespace. */
+const AGENT_NEED = {
+  hostNetwork: "the node's own interfaces and ports",
+  hostPID: "the node's processes",
+  hostIPC: "the node's shared memory",
+} as const;
+
 export default defineAnalyzer({
   id: "host/namespaces",
   severity: "error",
@@ -14,6 +21,15 @@ export default defineAnalyzer({
   check({ workload, report }) {
     for (const key of ["hostNetwork", "hostPID", "hostIPC"] as const) {
       if (workload.podSpec[key] !== true) continue;
+      if (workload.kind === "DaemonSet") {
+        // a node agent (CNI plugin, node exporter) may need the node's namespace: "write false" would break it
+        report({
+          at: workload.positions.key(workload.podSpec, key) ?? workload.podSpecNode,
+          message: `DaemonSet '${workload.name}' sets ${key}: true: keep it only if the agent must see ${AGENT_NEED[key]}, and run it in a namespace of its own, apart from applications`,
+          why: `the pod shares ${WHAT[key]}; Pod Security 'baseline' rejects it`,
+        });
+        continue;
+      }
       report({
         at: workload.positions.key(workload.podSpec, key) ?? workload.podSpecNode,
         message: `${workload.kind} '${workload.name}' sets ${key}: true: write '${key}: false' (or remove it)`,

@@ -53,3 +53,22 @@ describe("host/host-path: the advice fits the workload", () => {
     expect(m).not.toContain("emptyDir");
   });
 });
+
+describe("host/namespaces: a node agent is not told to turn off what it needs", () => {
+  const spec = "hostNetwork: true\nhostPID: true\ncontainers:\n  - name: node-exporter\n    image: quay.io/prometheus/node-exporter:v1.8.2\n";
+
+  it("asks a DaemonSet to keep the namespace only if the agent needs it, without a fix to write false", () => {
+    const findings = run("host/namespaces", inKind("DaemonSet", spec));
+    expect(findings.map((f) => f.message)).toEqual([
+      "DaemonSet 'w' sets hostNetwork: true: keep it only if the agent must see the node's own interfaces and ports, and run it in a namespace of its own, apart from applications",
+      "DaemonSet 'w' sets hostPID: true: keep it only if the agent must see the node's processes, and run it in a namespace of its own, apart from applications",
+    ]);
+    expect(findings.every((f) => f.fix === undefined)).toBe(true);
+  });
+
+  it("still tells a Deployment to write false", () => {
+    const [f] = run("host/namespaces", inKind("Deployment", spec));
+    expect(f!.message).toBe("Deployment 'w' sets hostNetwork: true: write 'hostNetwork: false' (or remove it)");
+    expect(f!.fix).toEqual({ set: ["hostNetwork"], value: false, on: "pod" });
+  });
+});
