@@ -12,9 +12,11 @@ import { kubeVersionNotice } from "../kube/version.js";
 import { exitCodeFor, parseFailOn } from "../analyze/fail-on.js";
 import { prettyJsonChunks } from "../report/json-chunks.js";
 import { FORMATS } from "./formats.js";
+import { compactLines } from "../report/compact.js";
+import { parseSelection, selectReport, type SelectionOptions } from "./scan-selection.js";
 import type { CommonOptions } from "./common-options.js";
 
-export type ScanOptions = CommonOptions & { threads: string; sarifMaxResults: string };
+export type ScanOptions = CommonOptions & SelectionOptions & { threads: string; sarifMaxResults: string; verbose?: boolean };
 
 export async function scanAction(paths: string[], opts: ScanOptions, cmd: Command): Promise<void> {
   const format = parseFormat(opts.format, FORMATS.scan);
@@ -24,8 +26,10 @@ export async function scanAction(paths: string[], opts: ScanOptions, cmd: Comman
   const sarifMax = /^\d+$/.test(opts.sarifMaxResults) ? Number(opts.sarifMaxResults) : Number.NaN;
   if (!Number.isSafeInteger(sarifMax)) throw new UsageError(`--sarif-max-results: expected a whole number (0: no cap), got '${opts.sarifMaxResults}'`);
   await checkOutput(opts.output);
+  if (opts.writeBaseline) await checkOutput(opts.writeBaseline);
+  const selection = await parseSelection(opts);
   const progress = createProgress();
-  const { report, root, kube } = await scanReport({
+  const scanned = await scanReport({
     paths,
     stdin: readStdin,
     kubeVersion: opts.kubeVersion,
@@ -35,16 +39,20 @@ export async function scanAction(paths: string[], opts: ScanOptions, cmd: Comman
     threads,
   });
   progress.done();
-  warn(kubeVersionNotice(kube));
+  warn(kubeVersionNotice(scanned.kube));
+  const { root } = scanned;
+  const { report, baselined, fingerprints } = await selectReport(scanned.report, selection, opts.writeBaseline);
+  const baseline = selection.baseline !== undefined || opts.writeBaseline !== undefined;
   if (format === "json") await emitChunks(prettyJsonChunks(report), opts.output);
+  else if (format === "compact") await emitChunks(compactLines(report.findings), opts.output);
   else {
     if (format === "sarif" && sarifMax > 0 && report.findings.length > sarifMax) {
       process.stderr.write(`shipshape: ${truncationMessage(report.findings.length, sarifMax)}\n`);
     }
     const text =
       format === "sarif"
-        ? JSON.stringify(sarifReport(report.findings, allRules(), root, sarifMax), null, 2) + "\n"
-        : textReport(report, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout));
+        ? JSON.stringify(sarifReport(report.findings, allRules(), root, sarifMax, { fingerprints, baseline }), null, 2) + "\n"
+        : textReport(report, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout), { verbose: opts.verbose, rules: allRules(), baselined });
     await emit(text, opts.output);
   }
   cmd.setOptionValue("exitCode", exitCodeFor(report.findings, failOn));

@@ -18,7 +18,13 @@ export function register(program: Command): void {
         "--sarif-max-results <n>",
         "SARIF output keeps at most N results, the most severe first (GitHub code scanning rejects a run of more than 25,000); 0: no cap",
         "25000",
-      ),
+      )
+      .option("--quiet", "report errors only (and gate on them only)")
+      .option("--severity <level>", "report findings at or above this severity only: error|warning|note")
+      .option("--rule <id>", "report this rule only (repeatable, comma-separated; 'topic/*' for a topic)", (v: string, all: string[]) => [...all, v], [])
+      .option("--verbose", "text: every finding's why:, not only each rule's first")
+      .option("--baseline <file>", "report and gate on findings not recorded in FILE only (see --write-baseline)")
+      .option("--write-baseline <file>", "record the findings reported in FILE (by stable fingerprint), for --baseline"),
     FORMATS.scan.join("|"),
   );
   // the scan pipeline loads only when scan runs

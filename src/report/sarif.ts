@@ -3,6 +3,15 @@ import type { Finding, Severity } from "../analyze/finding.js";
 import type { RuleMeta } from "../analyze/registry.js";
 import { ruleDocsUrl } from "./rule-docs.js";
 import { TOOL } from "../tool.js";
+import { fingerprinter } from "../analyze/fingerprint.js";
+import { ruleTags, securitySeverity } from "./security-severity.js";
+
+export interface SarifOptions {
+  /** the findings' fingerprints when the caller made them (over every finding, before a selection) */
+  fingerprints?: ReadonlyMap<Finding, string>;
+  /** a baseline left out the findings it holds: the rest are `baselineState: "new"` */
+  baseline?: boolean;
+}
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", note: "note" };
 
@@ -28,10 +37,10 @@ export function mostSevere(findings: readonly Finding[], max: number): readonly 
  * %SRCROOT%. Over `maxResults` findings, the most severe are kept and the run says how
  * many were left out, so the upload is not rejected.
  */
-export function sarifReport(all: readonly Finding[], rules: readonly RuleMeta[], root: string, maxResults = GITHUB_MAX_RESULTS) {
+export function sarifReport(all: readonly Finding[], rules: readonly RuleMeta[], root: string, maxResults = GITHUB_MAX_RESULTS, options: SarifOptions = {}) {
   const findings = mostSevere(all, maxResults);
   const omitted = all.length - findings.length;
-  const fingerprints = fingerprintsOf(all);
+  const fingerprints = options.fingerprints ?? fingerprintsOf(all);
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const rootUri = pathToFileURL(root.endsWith("/") ? root : `${root}/`).href;
   const location = (file: string, line: number, column: number) => ({
@@ -59,7 +68,7 @@ export function sarifReport(all: readonly Finding[], rules: readonly RuleMeta[],
               helpUri: ruleDocsUrl(r.id),
               help: { text: `${r.summary}. See ${ruleDocsUrl(r.id)}`, markdown: `${r.summary}. [Rule documentation](${ruleDocsUrl(r.id)})` },
               defaultConfiguration: { level: LEVEL[r.severity] },
-              properties: { tags: ["security", "kubernetes", r.id.split("/")[0]!], precision: "high" },
+              properties: { tags: ruleTags(r), precision: "high", ...(securitySeverity(r) ? { "security-severity": securitySeverity(r) } : {}) },
             })),
           },
         },
@@ -72,6 +81,7 @@ export function sarifReport(all: readonly Finding[], rules: readonly RuleMeta[],
             locations: [location(f.file, f.line, f.column)],
             partialFingerprints: { "shipshape/v1": fingerprints.get(f)! },
           };
+          if (options.baseline) result.baselineState = "new";
           const ruleIndex = index.get(f.ruleId);
           if (ruleIndex !== undefined) result.ruleIndex = ruleIndex;
           if (f.related?.length) {
@@ -99,20 +109,8 @@ export function truncationMessage(total: number, kept: number): string {
   return `${total} findings, more than a SARIF run may carry for GitHub code scanning: the ${kept} most severe are included, ${total - kept} left out (--format json lists all; --sarif-max-results 0 lifts the cap)`;
 }
 
-/**
- * Alert identities for code scanning, stable across line shifts: rule, file, workload,
- * container and Dockerfile, then the finding's rank among those that share them (two
- * dangerous capabilities of one container are two alerts, not one). The first keeps the
- * bare key, so alerts from before the rank was added keep their identity.
- */
+/** Alert identities for code scanning (src/analyze/fingerprint.ts): stable across line shifts. */
 function fingerprintsOf(findings: readonly Finding[]): Map<Finding, string> {
-  const count = new Map<string, number>();
-  const out = new Map<Finding, string>();
-  for (const f of findings) {
-    const key = [f.ruleId, f.file, f.workload?.kind ?? "", f.workload?.name ?? "", f.container ?? "", f.dockerfile ?? ""].join("|");
-    const n = (count.get(key) ?? 0) + 1;
-    count.set(key, n);
-    out.set(f, n === 1 ? key : `${key}|${n}`);
-  }
-  return out;
+  const fingerprint = fingerprinter();
+  return new Map(findings.map((f) => [f, fingerprint(f)]));
 }

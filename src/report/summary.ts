@@ -6,6 +6,8 @@ export interface Summary {
   notes: number;
   files: number;
   suppressed: number;
+  /** findings left out because the baseline (`scan --baseline`) holds them; set only with one */
+  baselined?: number;
 }
 
 export function summarize(findings: readonly Finding[], files: number, suppressed: number): Summary {
