@@ -8,7 +8,7 @@ export interface CommonOptions {
   config?: string;
 }
 
-/** The options every command shares (contract.md). */
+/** The options every command shares (README.md, Commands). */
 export function addCommonOptions(cmd: Command, formats = "text|json|sarif"): Command {
   return cmd
     .option("--format <format>", `output format: ${formats}`, "text")

@@ -5,7 +5,7 @@ import { isObj, type Obj } from "./yaml-value.js";
 
 export type { Obj };
 
-/** Kinds that carry a pod template (contract.md). */
+/** Kinds that carry a pod template (docs/schema/scan.schema.json). */
 export const WORKLOAD_KINDS = [
   "Pod",
   "Deployment",

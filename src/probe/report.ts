@@ -6,7 +6,7 @@ import type { WriteMount } from "./writes.js";
 
 export type PssLevel = "restricted" | "baseline" | "privileged";
 
-/** One trial as reported (contract.md `trials[]`, plus what it mounted and why it failed). */
+/** One trial as reported (docs/schema/probe.schema.json `trials`, plus what it mounted and why it failed). */
 export interface ReportedTrial {
   name: string;
   capAdd: string[];

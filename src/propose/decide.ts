@@ -63,7 +63,7 @@ export interface DecideInput {
   kube: KubeVersion;
 }
 
-/** Used only when nothing tells us a uid the image runs as (contract.md's example uid). */
+/** Used only when nothing tells us a uid the image runs as (the documented example uid). */
 export const DEFAULT_NON_ROOT = 10001;
 const SECCOMP_FIELD_SINCE = 19;
 const APPARMOR_FIELD_SINCE = 30;

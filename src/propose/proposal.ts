@@ -1,6 +1,6 @@
 /**
  * The minimal securityContext for one workload, exactly the `propose --format json` shape of
- * contract.md. The probe fills one from its trials; `propose` fills them from static evidence
+ * docs/schema/propose.schema.json. The probe fills one from its trials; `propose` fills them from static evidence
  * (and the probe). Optional fields are omitted, not null, so the object can be applied as a patch.
  */
 export interface Proposal {

@@ -45,7 +45,7 @@ export function workloadJson({ workload, pss }: ScannedWorkload) {
   };
 }
 
-/** The `scan --format json` object of contract.md; text and SARIF are made from it too. */
+/** The `scan --format json` object of docs/schema/scan.schema.json; text and SARIF are made from it too. */
 export function scanJson(result: ScanResult) {
   return {
     tool: TOOL,
