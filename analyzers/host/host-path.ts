@@ -54,7 +54,8 @@ function agentAdvice(workload: Workload, volume: string, path: string): string {
       `mount it read-only unless the agent writes there: ${writable.map((m) => `add 'readOnly: true' to the mount at ${m.mountPath} of container '${m.container}'`).join(", ")}`,
     );
   }
-  if (BROAD.has(path.replace(/\/+$/, "") || "/")) advice.push(`mount the narrowest path it reads, not all of '${path}' (e.g. /var/log/pods rather than /var)`);
+  const wide = path.replace(/\/+$/, "") || "/";
+  if (BROAD.has(wide)) advice.push(`mount the narrowest path it reads, not all of '${path}'${wide === "/var" ? " (e.g. /var/log/pods)" : ""}`);
   if (advice.length === 0) advice.push("it is read-only: keep it to the narrowest path the agent reads");
   return advice.join("; ");
 }

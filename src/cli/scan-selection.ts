@@ -30,7 +30,13 @@ export async function parseSelection(opts: SelectionOptions): Promise<FindingSel
  * from them (the exit code follows), and how many the baseline held. With
  * --write-baseline, every selected finding is recorded first, so none is new.
  */
-export async function selectReport(report: ScanReport, selection: FindingSelection, writeBaseline: string | undefined): Promise<{ report: ScanReport; baselined: number; fingerprints: Map<Finding, string> }> {
+export async function selectReport(
+  report: ScanReport,
+  selection: FindingSelection,
+  writeBaseline: string | undefined,
+): Promise<{ report: ScanReport; baselined: number; fingerprints?: Map<Finding, string> }> {
+  // nothing to choose: the report as it is (a large one is not walked once more)
+  if (!selection.rules?.length && !selection.minSeverity && !selection.baseline && !writeBaseline) return { report, baselined: 0 };
   const decide = selector(selection);
   const reported: Finding[] = [];
   const selected: Array<{ finding: Finding; fingerprint: string }> = [];
@@ -52,8 +58,6 @@ export async function selectReport(report: ScanReport, selection: FindingSelecti
     baselined = selected.length;
     reported.length = 0;
   }
-  const unchanged = !selection.rules?.length && !selection.minSeverity && !selection.baseline && !writeBaseline;
-  if (unchanged) return { report, baselined: 0, fingerprints };
   const summary = summarize(reported, report.summary.files, report.summary.suppressed);
   const tracked = selection.baseline !== undefined || writeBaseline !== undefined;
   return { report: { ...report, findings: reported, summary: tracked ? { ...summary, baselined } : summary }, baselined, fingerprints };
