@@ -1,11 +1,12 @@
 import type { Dockerfile, DockerUser, Stage } from "../../src/dockerfile/model.js";
 import { stageChain } from "../../src/dockerfile/stage-chain.js";
 import type { Container } from "../../src/manifest/workload.js";
-import { lineColumn, type Pos } from "../../src/source/source-file.js";
+import { locate, type Pos } from "../../src/source/source-file.js";
 
 /** `file:line`, so a pair finding's message names both files. */
 export function place(pos: Pos): string {
-  return `${pos.file.path}:${lineColumn(pos).line}`;
+  const { file, line } = locate(pos);
+  return `${file}:${line}`;
 }
 
 /** The final stage and the stages it builds FROM, nearest first. */

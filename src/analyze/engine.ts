@@ -2,7 +2,7 @@ import type { Dockerfile } from "../dockerfile/model.js";
 import type { Container, Workload } from "../manifest/workload.js";
 import type { Pair } from "../pairing/pair.js";
 import type { KubeVersion } from "../kube/version.js";
-import { lineColumn, type Pos } from "../source/source-file.js";
+import { locate, type Pos } from "../source/source-file.js";
 import type { Analyzer, Report } from "./define.js";
 import type { Finding, Severity, WorkloadRef } from "./finding.js";
 import type { RuleSetting } from "../config/config.js";
@@ -55,13 +55,14 @@ export function analyze(input: AnalysisInput, analyzers: readonly Analyzer[], ru
     ctx: { workload?: Workload; container?: Container; dockerfile?: Dockerfile },
   ) => {
     const at = r.at ?? fallback;
-    const { line, column } = lineColumn(at);
+    // rendered output reports the file and line that set the value (src/render/)
+    const { file, line, column } = locate(at);
     const severity: Severity = rules.get(analyzer.id)?.severity ?? r.severity ?? analyzer.severity;
     const finding: Finding = {
       ruleId: analyzer.id,
       severity,
       message: r.message,
-      file: at.file.path,
+      file,
       line,
       column,
       workload: ctx.workload ? workloadRef(ctx.workload) : null,
@@ -71,7 +72,7 @@ export function analyze(input: AnalysisInput, analyzers: readonly Analyzer[], ru
     if (r.why) finding.why = r.why;
     if (r.fix) finding.fix = r.fix;
     if (r.related?.length) {
-      finding.related = r.related.map((rel) => ({ file: rel.at.file.path, ...lineColumn(rel.at), message: rel.message }));
+      finding.related = r.related.map((rel) => ({ ...locate(rel.at), message: rel.message }));
     }
     // one finding per rule, place and container: a pod-level field shared by containers is still reported per container
     const key = findingKey(finding);

@@ -48,4 +48,6 @@ export interface Finding {
   fix?: Fix;
   /** other places that take part (the Dockerfile line of a pair finding, …) */
   related?: RelatedLocation[];
+  /** the deployment units (kustomize overlays, rendered charts) whose rendered output has this finding */
+  units?: string[];
 }

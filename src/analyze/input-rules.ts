@@ -21,6 +21,12 @@ export const INPUT_RULES = {
     summary: "Helm or other Go-template text is skipped; render it and pipe it in",
     scope: "input",
   },
+  notRendered: {
+    id: "input/not-rendered",
+    severity: "note",
+    summary: "A kustomize overlay or Helm chart that could not be rendered: its plain files are scanned instead",
+    scope: "input",
+  },
   fileTooLarge: {
     id: "input/file-too-large",
     severity: "note",

@@ -6,16 +6,17 @@ import { pairsText } from "../report/pairs-text.js";
 import { pairsDot, pairsMermaid } from "../report/pairs-graph.js";
 import { colorsFor } from "../report/colors.js";
 import type { CommonOptions } from "./common-options.js";
+import { renderFlags, type RenderCliOptions } from "./render-options.js";
 import { checkOutput, emit, parseFormat, readStdin, warn } from "./output.js";
 import { kubeVersionNotice } from "../kube/version.js";
 import { FORMATS } from "./formats.js";
 import { createProgress } from "../progress.js";
 
-export async function pairsAction(paths: string[], opts: CommonOptions, cmd: Command): Promise<void> {
+export async function pairsAction(paths: string[], opts: CommonOptions & RenderCliOptions, cmd: Command): Promise<void> {
   const format = parseFormat(opts.format, FORMATS.pairs);
   await checkOutput(opts.output);
   const progress = createProgress();
-  const options = { paths, stdin: readStdin, kubeVersion: opts.kubeVersion, configFile: opts.config, analyzers, progress };
+  const options = { paths, stdin: readStdin, kubeVersion: opts.kubeVersion, configFile: opts.config, analyzers, progress, ...renderFlags(opts) };
   // the configuration is checked against every rule id; no rule runs, pairing is all we need
   const prepared = await prepareScan(options);
   const result = await scanPrepared(prepared, { ...options, analyzers: [] });

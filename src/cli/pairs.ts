@@ -1,15 +1,18 @@
 import type { Command } from "commander";
 import { addCommonOptions, type CommonOptions } from "./common-options.js";
 import { FORMATS } from "./formats.js";
+import { addRenderOptions, type RenderCliOptions } from "./render-options.js";
 
 export function register(program: Command): void {
   const pairs = addCommonOptions(
-    program
-      .command("pairs")
-      .description("the Dockerfile -> image -> workload pairing, with evidence")
-      .argument("[paths...]", "files or directories to read ('-' reads manifests from stdin)"),
+    addRenderOptions(
+      program
+        .command("pairs")
+        .description("the Dockerfile -> image -> workload pairing, with evidence")
+        .argument("[paths...]", "files or directories to read ('-' reads manifests from stdin)"),
+    ),
     FORMATS.pairs.join("|"),
   );
   // the pairing reports load only when pairs runs
-  pairs.action(async (paths: string[], opts: CommonOptions, cmd: Command) => (await import("./pairs-action.js")).pairsAction(paths, opts, cmd));
+  pairs.action(async (paths: string[], opts: CommonOptions & RenderCliOptions, cmd: Command) => (await import("./pairs-action.js")).pairsAction(paths, opts, cmd));
 }

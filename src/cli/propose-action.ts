@@ -37,7 +37,8 @@ export async function proposeAction(paths: string[], opts: ProposeOptions, cmd: 
   const progress = createProgress();
   let run;
   try {
-    run = await runPropose({ paths, stdin: readStdin, kubeVersion: opts.kubeVersion, configFile: opts.config, probe: Boolean(opts.probe), timeoutMs, concurrency, progress });
+    // overlays are not rendered for propose yet: its --write edits the files it read
+    run = await runPropose({ paths, stdin: readStdin, kubeVersion: opts.kubeVersion, configFile: opts.config, probe: Boolean(opts.probe), timeoutMs, concurrency, progress, render: { render: false } });
   } finally {
     progress.done();
   }

@@ -15,8 +15,10 @@ import { FORMATS } from "./formats.js";
 import { compactLines } from "../report/compact.js";
 import { parseSelection, selectReport, type SelectionOptions } from "./scan-selection.js";
 import type { CommonOptions } from "./common-options.js";
+import { renderFlags, type RenderCliOptions } from "./render-options.js";
+import { unrenderedReason } from "../render/unrendered.js";
 
-export type ScanOptions = CommonOptions & SelectionOptions & { threads: string; sarifMaxResults: string; verbose?: boolean };
+export type ScanOptions = CommonOptions & SelectionOptions & RenderCliOptions & { threads: string; sarifMaxResults: string; verbose?: boolean };
 
 export async function scanAction(paths: string[], opts: ScanOptions, cmd: Command): Promise<void> {
   const format = parseFormat(opts.format, FORMATS.scan);
@@ -37,6 +39,7 @@ export async function scanAction(paths: string[], opts: ScanOptions, cmd: Comman
     analyzers,
     progress,
     threads,
+    ...renderFlags(opts),
   });
   progress.done();
   warn(kubeVersionNotice(scanned.kube));
@@ -55,5 +58,8 @@ export async function scanAction(paths: string[], opts: ScanOptions, cmd: Comman
         : textReport(report, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout), { verbose: opts.verbose, rules: allRules(), baselined });
     await emit(text, opts.output);
   }
-  cmd.setOptionValue("exitCode", exitCodeFor(report.findings, failOn));
+  // no workload read where kustomizations or charts were not rendered: not a pass
+  const unrendered = unrenderedReason(report.workloads.length, report.units);
+  if (unrendered) process.stderr.write(`shipshape: ${unrendered}\n`);
+  cmd.setOptionValue("exitCode", unrendered ? 2 : exitCodeFor(report.findings, failOn));
 }

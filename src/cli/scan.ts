@@ -1,14 +1,15 @@
 import type { Command } from "commander";
 import { addCommonOptions } from "./common-options.js";
+import { addRenderOptions } from "./render-options.js";
 import { FORMATS } from "./formats.js";
 import type { ScanOptions } from "./scan-action.js";
 
 export function register(program: Command): void {
   const scan = addCommonOptions(
-    program
+    addRenderOptions(program
       .command("scan")
       .description("static analysis: discover, pair, analyze, report")
-      .argument("[paths...]", "files or directories to scan ('-' reads manifests from stdin)")
+      .argument("[paths...]", "files or directories to scan ('-' reads manifests from stdin)"))
       .option(
         "--threads <n>",
         "check large repositories (over 1,000 manifest files) in this thread and N-1 worker threads ('auto': one per CPU)",

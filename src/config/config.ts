@@ -18,6 +18,18 @@ export interface RuleSetting {
   severity?: Severity;
 }
 
+/** `render:` — how kustomize overlays and Helm charts are rendered before they are checked. */
+export interface RenderConfig {
+  /** false: scan the plain files only (like --no-render) */
+  enabled?: boolean;
+  /** render every kustomization, also those only used as a base (like --render-all) */
+  all?: boolean;
+  /** the kustomize command, e.g. "kubectl kustomize" or "kustomize build" (like --kustomize) */
+  kustomize?: string;
+  /** values files every chart is rendered with (like --helm-values), relative to the configuration file */
+  helmValues?: string[];
+}
+
 export interface Config {
   /** where it was read from, relative to the cwd; undefined when defaults apply */
   source?: string;
@@ -26,14 +38,15 @@ export interface Config {
   ignore: string[];
   buildArgs: Record<string, string>;
   images: ImageMapping[];
+  render: RenderConfig;
 }
 
 export const DEFAULT_CONFIG_NAMES = [".shipshape.yaml", ".shipshape.yml"];
 
-const KNOWN_KEYS = ["kubeVersion", "rules", "ignore", "buildArgs", "images"] as const;
+const KNOWN_KEYS = ["kubeVersion", "rules", "ignore", "buildArgs", "images", "render"] as const;
 
 export function emptyConfig(): Config {
-  return { rules: new Map(), ignore: [], buildArgs: {}, images: [] };
+  return { rules: new Map(), ignore: [], buildArgs: {}, images: [], render: {} };
 }
 
 /**
@@ -121,7 +134,29 @@ export function parseConfig(text: string, source: string, knownRuleIds?: Set<str
       });
     });
   }
+  if (obj.render !== undefined) config.render = parseRender(obj.render, source, fail);
   return config;
+}
+
+function parseRender(raw: unknown, source: string, fail: (k: string, m: string) => never): RenderConfig {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return fail("render", "must be a mapping of enabled, all, kustomize, helmValues");
+  const r = raw as Record<string, unknown>;
+  const out: RenderConfig = {};
+  for (const k of Object.keys(r)) if (!["enabled", "all", "kustomize", "helmValues"].includes(k)) fail(`render.${k}`, "is not a known key (enabled, all, kustomize, helmValues)");
+  for (const k of ["enabled", "all"] as const) {
+    if (r[k] === undefined) continue;
+    if (typeof r[k] !== "boolean") fail(`render.${k}`, "must be true or false");
+    out[k] = r[k] as boolean;
+  }
+  if (r.kustomize !== undefined) {
+    if (typeof r.kustomize !== "string" || r.kustomize.trim() === "") fail("render.kustomize", "must be a command, e.g. 'kubectl kustomize' or 'kustomize build'");
+    out.kustomize = r.kustomize as string;
+  }
+  if (r.helmValues !== undefined) {
+    if (!Array.isArray(r.helmValues) || r.helmValues.some((v) => typeof v !== "string")) fail("render.helmValues", "must be a list of values files");
+    out.helmValues = (r.helmValues as string[]).map((v) => path.resolve(path.dirname(source), v));
+  }
+  return out;
 }
 
 /** The source text of a top-level scalar, as written (`1.30`, not the number 1.3). */

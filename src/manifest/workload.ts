@@ -59,6 +59,8 @@ export interface Workload {
   positions: YamlPositions;
   /** rule ids from `shipshape.dev/ignore` on the object or its pod template */
   ignoredRules: string[];
+  /** set when the workload is a tool's rendered output (src/render/): the deployment unit and the command */
+  rendered?: { unit: string; renderedBy: string; tool: "kustomize" | "helm" };
 }
 
 export const IGNORE_ANNOTATION = "shipshape.dev/ignore";

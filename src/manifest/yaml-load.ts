@@ -90,9 +90,11 @@ export interface YamlLoadResult {
   error?: { message: string; line: number; column: number };
 }
 
-/** Parse every document of a YAML (or JSON) file, keeping offsets of collections, keys and items. */
-export function loadYaml(file: SourceFile): YamlLoadResult {
-  const positions = new YamlPositions(file);
+/**
+ * Parse every document of a YAML (or JSON) file, keeping offsets of collections, keys and
+ * items (in `positions`: rendered output brings a subclass that also knows each value's path).
+ */
+export function loadYaml(file: SourceFile, positions: YamlPositions = new YamlPositions(file)): YamlLoadResult {
   const docs: YamlDoc[] = [];
   const error = parseInto(file.text, file, positions, docs);
   if (!error) return { docs };

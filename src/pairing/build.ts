@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Pos } from "../source/source-file.js";
-import { lineColumn } from "../source/source-file.js";
+import { locate } from "../source/source-file.js";
 import type { Evidence, EvidenceKind } from "./pair.js";
 
 /**
@@ -30,7 +30,8 @@ export interface ImageBuild {
 }
 
 export function evidenceOf(build: Pick<ImageBuild, "kind" | "at" | "detail">): Evidence {
-  return { kind: build.kind, file: build.at.file.path, line: lineColumn(build.at).line, detail: build.detail };
+  const { file, line } = locate(build.at);
+  return { kind: build.kind, file, line, detail: build.detail };
 }
 
 /**

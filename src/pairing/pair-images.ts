@@ -3,7 +3,7 @@ import type { Dockerfile } from "../dockerfile/model.js";
 import { parseDockerfile } from "../dockerfile/parse.js";
 import type { Container, Workload } from "../manifest/workload.js";
 import type { Config } from "../config/config.js";
-import type { SourceFile } from "../source/source-file.js";
+import type { Pos, SourceFile } from "../source/source-file.js";
 import { evidenceOf, type ImageBuild } from "./build.js";
 import { isFirstParty } from "./first-party.js";
 import {
@@ -40,6 +40,8 @@ export interface UnpairedContainer {
   name: string;
   container: string;
   image: string;
+  /** the deployment unit, for a rendered workload (src/render/) */
+  unit?: string;
 }
 
 export interface PairingResult {
@@ -238,6 +240,7 @@ function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Worklo
       name: u.workload.name,
       container: u.container.name,
       image: u.container.image!.value,
+      ...(u.workload.rendered ? { unit: u.workload.rendered.unit } : {}),
     });
   }
   return {
@@ -306,7 +309,9 @@ function resolvedWith(build: ImageBuild, dockerfile: Dockerfile, bindings: Map<s
 function deployedImages(tree: KustomizeTree, workload: Workload, container: Container): DeployedImage[] {
   const image = container.image!;
   const out: DeployedImage[] = [];
-  const refs = tree.size ? tree.effective(workload.file.path, image.value) : [{ ref: image.value, via: [] }];
+  // rendered output (src/render/) has every images: rewrite and patch applied already: its image is what deploys
+  const rendered = workload.rendered;
+  const refs = tree.size && !rendered ? tree.effective(workload.file.path, image.value) : [{ ref: image.value, via: [] }];
   for (const { ref, via } of refs) {
     const n = normalizeImageRef(ref);
     if (!n) continue;
@@ -317,10 +322,19 @@ function deployedImages(tree: KustomizeTree, workload: Workload, container: Cont
       ...(n.tag !== undefined ? { tag: n.tag } : {}),
       ...(n.digest !== undefined ? { digest: n.digest } : {}),
       at: last?.at ?? image.node,
-      rewrites: via.map((v) => ({ ...evidenceOf({ kind: "kustomize", at: v.at, detail: describeRewrite(v) }) })),
+      rewrites: rendered
+        ? renderedRewrite(rendered, image.node, workload.file.path, ref)
+        : via.map((v) => ({ ...evidenceOf({ kind: "kustomize", at: v.at, detail: describeRewrite(v) }) })),
     });
   }
   return out;
+}
+
+/** A kustomize render that changed the image (an `images:` entry, a patch): evidence at the line that did. */
+function renderedRewrite(rendered: NonNullable<Workload["rendered"]>, at: Pos, origin: string, ref: string): Evidence[] {
+  if (rendered.tool !== "kustomize") return [];
+  const e = evidenceOf({ kind: "kustomize", at, detail: `${rendered.renderedBy} ${rendered.unit}: ${ref}` });
+  return e.file === origin ? [] : [e];
 }
 
 const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };

@@ -1,6 +1,7 @@
 import { EngineSession } from "../probe/engine.js";
 import { scan, type ScanResult } from "../scan/pipeline.js";
 import type { Progress } from "../progress.js";
+import type { RenderFlags } from "../render/prepare.js";
 import type { ProbeFacts } from "./decide.js";
 import type { PlacedProposal } from "./place.js";
 import { pinnedImage, probeFacts, probeTargets, verifyPlaced, type ProbeTarget } from "./probe-run.js";
@@ -15,6 +16,9 @@ export interface ProposeRunOptions {
   timeoutMs: number;
   concurrency: number;
   progress?: Progress;
+  /** how kustomize overlays and Helm charts are rendered (src/render/) */
+  render?: RenderFlags;
+  root?: string;
 }
 
 export interface ProposeRun {
@@ -25,7 +29,16 @@ export interface ProposeRun {
 /** scan → static proposals → (probe each paired image → proposals from its facts → a final trial of each) */
 export async function runPropose(options: ProposeRunOptions): Promise<ProposeRun> {
   const progress = options.progress;
-  const result = await scan({ paths: options.paths, stdin: options.stdin, kubeVersion: options.kubeVersion, configFile: options.configFile, analyzers: [], progress });
+  const result = await scan({
+    paths: options.paths,
+    stdin: options.stdin,
+    kubeVersion: options.kubeVersion,
+    configFile: options.configFile,
+    analyzers: [],
+    progress,
+    render: options.render,
+    ...(options.root !== undefined ? { root: options.root } : {}),
+  });
   if (!options.probe) return { scan: result, placed: proposeAll(result) };
 
   const images = imagesByContainer(result);

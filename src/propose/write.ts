@@ -40,6 +40,11 @@ export function planFileEdits(root: string, placed: PlacedProposal[], manifests:
     const before = list[0]!.workload.file.text;
     const abs = path.resolve(root, file);
     const problems: string[] = [];
+    // rendered output is no file to write to: its source is a base, a patch or a template
+    if (list.some((p) => p.workload.rendered)) {
+      edits.push({ file, abs, before, after: before, problems: [`rendered by ${list[0]!.workload.rendered!.renderedBy}: not written back (use --format kustomize)`] });
+      continue;
+    }
     if (file === "<stdin>" || !manifest) {
       edits.push({ file, abs, before, after: before, problems: ["manifests read from standard input cannot be written back: use --format patch"] });
       continue;

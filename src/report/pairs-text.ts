@@ -10,7 +10,7 @@ export function pairsText(report: PairsReport, c: Colors): string {
   for (const p of report.pairs) {
     out.push(`${c.bold(p.dockerfile)}${p.stage ? c.dim(` (stage ${p.stage})`) : ""} → ${c.cyan(p.image)}  [${conf(p.confidence)}]`);
     const items: Array<[string, string[]]> = [
-      ["deployed by", p.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name} [${w.container}]  ${c.dim(w.file)}`)],
+      ["deployed by", p.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name} [${w.container}]  ${c.dim(w.file)}${unitOf(w, c)}`)],
       ["evidence", p.evidence.map((e) => `${e.kind.padEnd(9)} ${c.dim(`${e.file}:${e.line}`)}  ${e.detail}`)],
     ];
     items.forEach(([title, lines], i) => {
@@ -27,10 +27,15 @@ export function pairsText(report: PairsReport, c: Colors): string {
   }
   if (report.unpairedContainers.length) {
     out.push(c.bold("Unpaired first-party containers") + c.dim(" (no Dockerfile here builds their image)"));
-    for (const u of report.unpairedContainers) out.push(`  ${u.kind} ${u.name} [${u.container}] ${c.cyan(u.image)}  ${c.dim(u.file)}`);
+    for (const u of report.unpairedContainers) out.push(`  ${u.kind} ${u.name} [${u.container}] ${c.cyan(u.image)}  ${c.dim(u.file)}${unitOf(u, c)}`);
     out.push("");
   }
   const n = report.pairs.length;
   out.push(`${n} pair${n === 1 ? "" : "s"}, ${report.unpairedDockerfiles.length} unpaired Dockerfile${report.unpairedDockerfiles.length === 1 ? "" : "s"}, ${report.unpairedContainers.length} unpaired container${report.unpairedContainers.length === 1 ? "" : "s"}`);
   return out.join("\n") + "\n";
+}
+
+/** A rendered workload names its deployment unit (a kustomize overlay, a chart). */
+function unitOf(w: { unit?: string }, c: Colors): string {
+  return w.unit ? c.dim(` (${w.unit})`) : "";
 }

@@ -36,7 +36,11 @@ export function textReport(result: ScanReport, c: Colors, options: TextReportOpt
     out.push(c.bold(c.underline(file)));
     const groups = new Map<string, Finding[]>();
     for (const f of findings) {
-      const key = f.workload ? `${f.workload.kind} ${f.workload.namespace}/${f.workload.name}` : "";
+      // rendered output names the deployment units (overlays, charts) a finding is in
+      const units = f.units?.length ? ` in ${f.units.join(", ")}` : "";
+      // one finding of several units: its workload's namespace and name may differ between them
+      const who = f.workload && (f.units?.length ?? 0) > 1 ? `${f.workload.kind} ${f.workload.name}` : f.workload ? `${f.workload.kind} ${f.workload.namespace}/${f.workload.name}` : "";
+      const key = who ? who + units : units.trimStart();
       const list = groups.get(key);
       if (list) list.push(f);
       else groups.set(key, [f]);

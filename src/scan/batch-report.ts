@@ -2,7 +2,7 @@ import type { Analyzer } from "../analyze/define.js";
 import { analyze, findingKey, keyFile } from "../analyze/engine.js";
 import type { Finding } from "../analyze/finding.js";
 import { compareEvidence } from "../pairing/pair-images.js";
-import { pairJson, workloadJson, type ScanReport } from "../report/json.js";
+import { pairJson, unitJson, workloadJson, type ScanReport } from "../report/json.js";
 import { summarize } from "../report/summary.js";
 import { formatKubeVersion } from "../kube/version.js";
 import { TOOL } from "../tool.js";
@@ -126,6 +126,7 @@ export function mergeBatches(
     pairs: merged,
     unpairedDockerfiles: ctx.dockerfiles.map((d) => d.file.path).filter((p) => !paired.has(p)).sort(),
     unpairedContainers: batches.flatMap((b) => b.unpairedContainers),
+    units: ctx.prepared.units.map(unitJson),
     summary: summarize(findings, files, suppressed.size + suppressedOnce),
   };
 }

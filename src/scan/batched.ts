@@ -1,7 +1,8 @@
 import { scanJson, type ScanReport } from "../report/json.js";
 import type { DiscoveredFile } from "../workspace/discover.js";
 import { batchReport, contextReport, mergeBatches, type BatchReport } from "./batch-report.js";
-import { openContext } from "./context.js";
+import { applyRuleSettings, openContext } from "./context.js";
+import { unitNotes } from "../render/scan-units.js";
 import { prepareScan, scanInContext, scanPrepared, type ScanOptions } from "./pipeline.js";
 import type { PreparedScan } from "./context.js";
 import { BatchPool } from "./worker-pool.js";
@@ -26,7 +27,9 @@ export async function scanReport(options: ScanOptions & { threads?: number }): P
   const { kube } = prepared;
   const manifests = prepared.workspace.files.filter((f) => f.roles.includes("manifest"));
   const batchFiles = Number(process.env.SHIPSHAPE_BATCH_FILES ?? BATCH_FILES);
-  if (prepared.readStdin || manifests.length <= batchFiles) return { report: scanJson(await scanPrepared(prepared, options)), root: prepared.root, kube };
+  // rendered units are checked together (a finding on a shared base is grouped across them): one pass
+  const rendered = prepared.units.some((u) => u.output !== undefined);
+  if (prepared.readStdin || rendered || manifests.length <= batchFiles) return { report: scanJson(await scanPrepared(prepared, options)), root: prepared.root, kube };
   const batches: DiscoveredFile[][] = [];
   for (let i = 0; i < manifests.length; i += batchFiles) batches.push(manifests.slice(i, i + batchFiles));
   const threshold = Number(process.env.SHIPSHAPE_WORKER_THRESHOLD ?? WORKER_THRESHOLD);
@@ -62,6 +65,7 @@ async function checkInBatches(prepared: PreparedScan, options: ScanOptions, batc
     return scanJson(await scanInContext(ctx, options));
   }
   const own = contextReport(ctx, options.analyzers);
+  own.shared.push(...applyRuleSettings(unitNotes(prepared.units), prepared.config));
   // this thread takes batches too, yielding between them so the workers are kept fed
   for (let task = take(); task; task = take()) {
     finished(task.id, batchReport(ctx, task.files, options.analyzers));

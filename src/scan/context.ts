@@ -8,6 +8,7 @@ import { imagePairer, type ImagePairer } from "../pairing/pair-images.js";
 import type { SourceFile } from "../source/source-file.js";
 import type { KubeVersion } from "../kube/version.js";
 import type { DiscoveredFile, Workspace } from "../workspace/discover.js";
+import type { UnitOutcome } from "../render/render.js";
 import { MAX_FILE_BYTES, readSource, type ReadOutcome } from "./read-input.js";
 
 /** What every scan of one set of paths starts from: the root, its configuration, the version and the discovered files. */
@@ -19,6 +20,10 @@ export interface PreparedScan {
   /** explicit file paths were given (then every YAML/JSON named is read) */
   explicit: boolean;
   readStdin: boolean;
+  /** '-' alone: the root's files serve pairing only (no Dockerfile findings, no manifests of its own) */
+  stdinOnly?: boolean;
+  /** the kustomize overlays and Helm charts found, rendered or with the reason they were not */
+  units: UnitOutcome[];
 }
 
 /**

@@ -4,6 +4,11 @@ import { UsageError } from "../errors.js";
 import { loadConfig, type Config } from "../config/config.js";
 import ignore from "ignore";
 import { discover, toRel, type Workspace } from "../workspace/discover.js";
+import { chartRootOf } from "../manifest/template-detect.js";
+import { renderOptions, renderWorkspace, type RenderFlags } from "../render/prepare.js";
+import { checkWithUnits } from "../render/check-units.js";
+import { renderedUnits } from "../render/scan-units.js";
+import type { UnitOutcome } from "../render/render.js";
 import { decodeSource } from "./read-input.js";
 import type { SourceFile } from "../source/source-file.js";
 import type { Dockerfile } from "../dockerfile/model.js";
@@ -27,6 +32,10 @@ export interface ScanOptions {
   configFile?: string;
   analyzers: readonly Analyzer[];
   progress?: Progress;
+  /** how kustomize overlays and Helm charts are rendered (the command line's flags) */
+  render?: RenderFlags;
+  /** with '-' alone: the repository pairing reads (default: the current directory) */
+  root?: string;
 }
 
 /** What a scan reads, decided once (the main thread hands it to worker threads). */
@@ -41,6 +50,8 @@ export interface ScanResult {
   manifests: ManifestFile[];
   pairing: PairingResult;
   filesScanned: number;
+  /** the deployment units found, rendered or not (src/render/) */
+  units: UnitOutcome[];
 }
 
 /** discover → read → parse → pair → analyze: the whole static pass, data flowing one way. */
@@ -49,14 +60,28 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 }
 
 /** Resolve the inputs, read the configuration and discover the files. */
-export async function prepareScan(options: Pick<ScanOptions, "paths" | "kubeVersion" | "configFile" | "analyzers">): Promise<PreparedScan> {
-  const { root, named, readStdin } = await resolveInputs(options.paths);
+export async function prepareScan(
+  options: Pick<ScanOptions, "paths" | "kubeVersion" | "configFile" | "analyzers" | "render" | "root" | "progress">,
+): Promise<PreparedScan> {
+  const { root, named, readStdin, stdinOnly } = await resolveInputs(options.paths, options.root);
   const config = await loadConfig(root, options.configFile, knownRuleIds(options.analyzers));
   const explicit = named && (await expandNamed(root, named, config.ignore));
   const kube =
     options.kubeVersion !== undefined ? parseKubeVersion(options.kubeVersion) : parseKubeVersion(config.kubeVersion, `${config.source}: 'kubeVersion'`);
-  const workspace = await discover(root, explicit, { ignore: config.ignore });
-  return { root, config, kube, workspace, explicit: explicit !== undefined, readStdin };
+  const discovered = await discover(root, explicit, { ignore: config.ignore });
+  // '-' alone: the repository is read for pairing (Dockerfiles, build configs, charts' names), its manifests are not scanned
+  if (stdinOnly) return { root, config, kube, workspace: pairingContextOnly(discovered), explicit: false, readStdin, stdinOnly, units: [] };
+  const { workspace, units } = await renderWorkspace(root, discovered, renderOptions(options.render, config.render), options.progress);
+  return { root, config, kube, workspace, explicit: explicit !== undefined, readStdin, units };
+}
+
+function pairingContextOnly(workspace: Workspace): Workspace {
+  const files = workspace.files.flatMap((f) => {
+    if (chartRootOf(f.rel) !== undefined) return [f];
+    const roles = f.roles.filter((r) => r !== "manifest");
+    return roles.length ? [{ ...f, roles }] : [];
+  });
+  return { ...workspace, files };
 }
 
 export function knownRuleIds(analyzers: readonly Analyzer[]): Set<string> {
@@ -79,10 +104,22 @@ export async function scanInContext(ctx: ScanContext, options: ScanOptions): Pro
     else if (outcome.reason !== "too-large") stdinFindings.push(inputFinding(INPUT_RULES.parseError, "<stdin>", outcome.line, `cannot read standard input: ${outcome.message}`));
   }
   options.progress?.update(`parsing ${workspace.files.length} files`);
+  // rendered output (kustomize overlays, charts, `helm template` on stdin) is checked per deployment unit
+  const rendered = renderedUnits(ctx, stdin);
+  if (rendered.stdinRendered) stdin = undefined;
   const read = readManifests(ctx, workspace.files.filter((f) => f.roles.includes("manifest")), stdin);
   options.progress?.update(`pairing and analyzing`);
-  const checked = checkManifests(ctx, read.manifests, options.analyzers, true);
-  const inputFindings = [...ctx.inputFindings, ...stdinFindings, ...read.inputFindings, ...templateNotes(read.templates, ctx.chartRoots)];
+  const withDockerfiles = !ctx.prepared.stdinOnly;
+  const checked = rendered.units.length
+    ? checkWithUnits(ctx, read.manifests, rendered.units, options.analyzers, withDockerfiles)
+    : checkManifests(ctx, read.manifests, options.analyzers, withDockerfiles);
+  const inputFindings = [
+    ...(withDockerfiles ? ctx.inputFindings : []),
+    ...stdinFindings,
+    ...read.inputFindings,
+    ...rendered.inputFindings,
+    ...templateNotes(read.templates, ctx.chartRoots),
+  ];
   const findings = [...applyRuleSettings(inputFindings, config), ...checked.findings];
   sortFindings(findings);
   return {
@@ -93,9 +130,10 @@ export async function scanInContext(ctx: ScanContext, options: ScanOptions): Pro
     suppressed: checked.suppressedKeys.length,
     workloads: checked.workloads,
     dockerfiles: ctx.dockerfiles,
-    manifests: read.manifests,
+    manifests: [...read.manifests, ...rendered.units.flatMap((u) => u.manifests)],
     pairing: checked.pairing,
-    filesScanned: ctx.sources.size + read.filesRead,
+    filesScanned: ctx.sources.size + read.filesRead + rendered.filesRead,
+    units: ctx.prepared.units,
   };
 }
 
@@ -103,12 +141,21 @@ export function sortFindings(findings: Finding[]): void {
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : 1)));
 }
 
-/** One directory → it is the root; files or several paths → the current directory is. */
-async function resolveInputs(paths: string[]): Promise<{ root: string; named?: Array<{ p: string; dir: boolean }>; readStdin: boolean }> {
+/** One directory → it is the root; files or several paths → the current directory is; '-' alone → `--root` or the current directory. */
+async function resolveInputs(
+  paths: string[],
+  rootOption: string | undefined,
+): Promise<{ root: string; named?: Array<{ p: string; dir: boolean }>; readStdin: boolean; stdinOnly?: boolean }> {
   const list = paths.length ? paths : ["."];
   const readStdin = list.includes("-");
   const rest = list.filter((p) => p !== "-");
-  if (rest.length === 0) return { root: process.cwd(), named: [], readStdin };
+  if (rootOption !== undefined && !(readStdin && rest.length === 0)) throw new UsageError("--root goes with '-' alone (the repository that pairs with manifests read from standard input)");
+  if (rest.length === 0) {
+    const root = path.resolve(rootOption ?? ".");
+    const st = await stat(root).catch(() => undefined);
+    if (!st?.isDirectory()) throw new UsageError(`--root: not a directory: ${rootOption}`);
+    return { root, readStdin, stdinOnly: true };
+  }
   const kinds = await Promise.all(
     rest.map(async (p) => {
       const st = await stat(p).catch(() => undefined);

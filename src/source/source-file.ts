@@ -21,6 +21,14 @@ export class SourceFile {
     return { line: lo + 1, column: offset - starts[lo]! + 1 };
   }
 
+  /**
+   * Where a position of this text is in the user's files. A file read from disk is its own
+   * source; rendered output (src/render/) maps a position to the file and line that set it.
+   */
+  locate(pos: Pos): Location {
+    return { file: this.path, ...this.position(pos.offset) };
+  }
+
   /** The offset of the first character of a 1-based line. */
   lineOffset(line: number): number {
     const starts = (this.lineStarts ??= computeLineStarts(this.text));
@@ -57,6 +65,19 @@ export interface Pos {
 export interface Located<T> {
   value: T;
   node: Pos;
+}
+
+/** A place in the user's files, as findings report it. */
+export interface Location {
+  /** relative to the scanned root, '/' separators */
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** The file, line and column a finding at this position reports (see SourceFile.locate). */
+export function locate(pos: Pos): Location {
+  return pos.file.locate(pos);
 }
 
 export function lineColumn(pos: Pos): { line: number; column: number } {

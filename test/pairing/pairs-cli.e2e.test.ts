@@ -21,14 +21,14 @@ describe("shipshape pairs (built CLI)", () => {
   });
 
   it("--format text, dot and mermaid", () => {
-    const text = runCli(["pairs", fixture("pairs", "monorepo")]);
+    const text = runCli(["pairs", fixture("pairs", "monorepo"), "--no-render"]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("services/api/Dockerfile (stage runtime) → ghcr.io/acme/api  [high]");
     expect(text.stdout).toContain("10 pairs, 1 unpaired Dockerfile, 2 unpaired containers");
-    const dot = runCli(["pairs", fixture("pairs", "monorepo"), "--format", "dot"]);
+    const dot = runCli(["pairs", fixture("pairs", "monorepo"), "--format", "dot", "--no-render"]);
     expect(dot.stdout.startsWith("digraph pairs {")).toBe(true);
     expect(dot.stdout).toContain('d0 [label="build/reports.Containerfile", shape=note];');
-    const mermaid = runCli(["pairs", fixture("pairs", "monorepo"), "--format", "mermaid"]);
+    const mermaid = runCli(["pairs", fixture("pairs", "monorepo"), "--format", "mermaid", "--no-render"]);
     expect(mermaid.stdout.startsWith("flowchart LR\n")).toBe(true);
     expect(mermaid.stdout).toMatch(/d\d+ -->\|"target runtime · skaffold, kustomize · high"\| i\d+/);
   });

@@ -7,7 +7,8 @@ import { REPO } from "../cli/run-cli.js";
 export const FIXTURES = path.join(REPO, "fixtures");
 
 export async function scanFixture(dir: string, withAnalyzers = false): Promise<ScanResult> {
-  return scan({ paths: [path.join(FIXTURES, dir)], analyzers: withAnalyzers ? analyzers : [] });
+  // the pairing sources on the plain files (as without a kustomize tool); test/render/ pairs rendered output
+  return scan({ paths: [path.join(FIXTURES, dir)], analyzers: withAnalyzers ? analyzers : [], render: { render: false } });
 }
 
 /** One line per pair: `dockerfile[@stage] -> image (confidence) <= file:Kind/ns/name/container, … | kinds`. */
