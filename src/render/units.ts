@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { chartRootOf } from "../manifest/template-detect.js";
 import { toRel } from "../workspace/discover.js";
@@ -60,12 +60,12 @@ export function discoverUnits(root: string, rels: readonly string[], options: Un
     }
   }
   if (kustomizationRels.length === 0 && chartRels.length === 0) return [];
-  const units: DeploymentUnit[] = [...kustomizeUnits(root, kustomizationRels, options), ...chartUnits(root, rels, chartRels)];
+  const units: DeploymentUnit[] = [...kustomizeUnits(root, kustomizationRels, rels, options), ...chartUnits(root, rels, chartRels)];
   // a chart vendored into another (charts/<sub>/) renders with its parent
   return units.filter((u) => u.kind !== "helm" || !units.some((o) => o !== u && o.kind === "helm" && u.dir.startsWith(`${o.dir === "." ? "" : `${o.dir}/`}charts/`)));
 }
 
-function kustomizeUnits(root: string, rels: string[], options: UnitDiscoveryOptions): KustomizeUnit[] {
+function kustomizeUnits(root: string, rels: string[], all: readonly string[], options: UnitDiscoveryOptions): KustomizeUnit[] {
   const realRoot = safeRealpath(root);
   const relOf = (abs: string) => toRel(realRoot, abs);
   const cache = new Map<string, Kustomization>();
@@ -85,6 +85,21 @@ function kustomizeUnits(root: string, rels: string[], options: UnitDiscoveryOpti
   const own = [...byDir.values()].map((rel) => read(safeRealpath(path.join(root, rel))));
   const usedByOthers = new Set<string>();
   for (const k of own) for (const d of [...k.bases, ...k.components]) usedByOthers.add(safeRealpath(d));
+  // the YAML files of each folder, for the files beside a kustomization
+  let byFolder: Map<string, string[]> | undefined;
+  const yamlIn = (dir: string): string[] => {
+    if (!byFolder) {
+      byFolder = new Map();
+      for (const rel of all) {
+        if (!/\.(ya?ml|json)$/i.test(rel)) continue;
+        const d = rel.includes("/") ? rel.slice(0, rel.lastIndexOf("/")) : "";
+        const list = byFolder.get(d);
+        if (list) list.push(rel);
+        else byFolder.set(d, [rel]);
+      }
+    }
+    return byFolder.get(dir) ?? [];
+  };
   const units: KustomizeUnit[] = [];
   for (const k of own) {
     if (k.kind === "Component" || (!options.all && usedByOthers.has(k.dir))) continue;
@@ -100,6 +115,11 @@ function kustomizeUnits(root: string, rels: string[], options: UnitDiscoveryOpti
         const rel = relOf(abs);
         if (!rel.startsWith("../")) covered.add(rel);
       }
+      // a patch beside a kustomization that does not list it (kubebuilder comments its optional
+      // patches out) is no workload either; a whole manifest there may be deployed some other
+      // way (skaffold's rawYaml), so only a file without any `image:` counts as a patch
+      const dirRel = t.dir === realRoot ? "" : relOf(t.dir);
+      if (!dirRel.startsWith("../")) for (const rel of yamlIn(dirRel)) if (!covered.has(rel) && looksLikePatch(path.join(root, rel))) covered.add(rel);
     }
     const dir = relOf(k.dir);
     units.push({
@@ -148,6 +168,17 @@ function chartUnits(root: string, rels: readonly string[], chartRels: string[]):
     }
     return { kind: "helm" as const, dir, abs: path.join(root, prefix), file: rel, values: values.sort(), covered };
   });
+}
+
+/** A Deployment-like document with no image anywhere: a partial object for a patch, not something to deploy. */
+function looksLikePatch(abs: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(abs, "utf8");
+  } catch {
+    return false;
+  }
+  return /^\s*(-\s+)?containers:/m.test(text) && !/^\s*(-\s+)?image:/m.test(text);
 }
 
 function safeRealpath(p: string): string {

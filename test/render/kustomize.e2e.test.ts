@@ -171,6 +171,21 @@ describeWithKustomize(`scan renders kustomize overlays (${KUSTOMIZE?.label})`, (
     expect(r.json.workloads.map((w) => [w.file, w.unit])).toEqual([["deployment.yaml", null]]);
   });
 
+  it("a kubebuilder layout: the rendered manager, no finding on a patch the kustomization leaves commented out", () => {
+    const r = scan([fixture("render", "operator")]);
+    expect(r.json.workloads.map((w) => `${w.file} ${w.namespace}/${w.name} ${w.unit} ${w.containers[0]!.image}`)).toEqual([
+      // applied by hand beside the kustomization: a manifest of its own, still scanned
+      "config/default/debug-pod.yaml default/debug null busybox:1.36",
+      "config/manager/manager.yaml memcached-operator-system/memcached-operator-controller-manager config/default example.com/memcached-operator:v0.1.0",
+    ]);
+    expect(r.json.findings.filter((f) => f.file.includes("patch"))).toEqual([]);
+    // the base's `controller:latest` is not what deploys: no mutable-tag finding, the pin note at the images: entry
+    expect(r.json.findings.filter((f) => f.units).map(at)).toEqual([
+      "image/not-pinned config/manager/kustomization.yaml:6:3",
+      "filesystem/writable-root config/manager/manager.yaml:37:9",
+    ]);
+  });
+
   it("the monorepo fixture: the same ten pairs, each overlay's workloads named", () => {
     const r = runCli(["pairs", fixture("pairs", "monorepo"), "--format", "json"]);
     const report = JSON.parse(r.stdout) as Report;
