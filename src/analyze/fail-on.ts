@@ -15,3 +15,11 @@ export function exitCodeFor(findings: readonly Finding[], failOn: FailOn): 0 | 1
   const min = severityRank(failOn);
   return findings.some((f) => severityRank(f.severity) >= min) ? 1 : 0;
 }
+
+/** exitCodeFor from a report's counts (a large report's findings are not all in memory). */
+export function exitCodeForCounts(counts: { errors: number; warnings: number; notes: number }, failOn: FailOn): 0 | 1 {
+  if (failOn === "none") return 0;
+  const min = severityRank(failOn);
+  const at = (s: Severity, n: number) => n > 0 && severityRank(s) >= min;
+  return at("error", counts.errors) || at("warning", counts.warnings) || at("note", counts.notes) ? 1 : 0;
+}

@@ -3,6 +3,7 @@ import { lstat, mkdir, open, readlink, rename, stat, unlink, type FileHandle } f
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { UsageError } from "../errors.js";
+import type { ReportChunk } from "../report/report-list.js";
 
 export function parseFormat<F extends string>(v: string, allowed: readonly F[]): F {
   if ((allowed as readonly string[]).includes(v)) return v as F;
@@ -49,7 +50,7 @@ export function emit(text: string, output: string | undefined): Promise<void> {
 }
 
 /** Like emit, for a text made of many pieces (a large JSON report): never joined in memory. */
-export async function emitChunks(chunks: Iterable<string>, output: string | undefined): Promise<void> {
+export async function emitChunks(chunks: Iterable<ReportChunk>, output: string | undefined): Promise<void> {
   const target = output === undefined ? ({ kind: "stdout" } as const) : await outputTarget(output);
   if (target.kind === "stdout") {
     for (const b of batched(chunks)) {
@@ -68,17 +69,33 @@ export async function emitChunks(chunks: Iterable<string>, output: string | unde
   }
 }
 
-/** Small pieces joined so the file or stream sees a few hundred writes, not one per finding. */
-function* batched(chunks: Iterable<string>): Generator<string> {
-  let buf = "";
+const BATCH = 1 << 16;
+
+/**
+ * Small pieces joined so the file or stream sees a few hundred writes, not one per
+ * finding. Text stays text; bytes (copied from a scan's spill) are joined as bytes.
+ */
+function* batched(chunks: Iterable<ReportChunk>): Generator<ReportChunk> {
+  let pieces: ReportChunk[] = [];
+  let size = 0;
+  const flush = (): ReportChunk => {
+    const out = pieces.every((p) => typeof p === "string") ? pieces.join("") : Buffer.concat(pieces.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : p)));
+    pieces = [];
+    size = 0;
+    return out;
+  };
   for (const c of chunks) {
-    buf += c;
-    if (buf.length > 1 << 16) {
-      yield buf;
-      buf = "";
+    if (typeof c !== "string" && c.length >= BATCH) {
+      // a large piece goes as it is, after what came before it
+      if (size) yield flush();
+      yield c;
+      continue;
     }
+    pieces.push(c);
+    size += c.length;
+    if (size > BATCH) yield flush();
   }
-  if (buf) yield buf;
+  if (size) yield flush();
 }
 
 /**
@@ -166,7 +183,7 @@ function isStandardOutput(st: Stats): boolean {
   }
 }
 
-async function writeThrough(file: string, batches: Iterable<string>): Promise<void> {
+async function writeThrough(file: string, batches: Iterable<ReportChunk>): Promise<void> {
   const fh = await open(file, "w");
   try {
     await writeAll(fh, batches);
@@ -175,7 +192,7 @@ async function writeThrough(file: string, batches: Iterable<string>): Promise<vo
   }
 }
 
-async function replaceFile(target: Extract<OutputTarget, { kind: "replace" }>, batches: Iterable<string>): Promise<void> {
+async function replaceFile(target: Extract<OutputTarget, { kind: "replace" }>, batches: Iterable<ReportChunk>): Promise<void> {
   const dir = path.dirname(target.path);
   // random and exclusive: a name nobody (no planted symlink) holds
   const tmp = path.join(dir, `.${path.basename(target.path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
@@ -203,8 +220,12 @@ async function replaceFile(target: Extract<OutputTarget, { kind: "replace" }>, b
   }
 }
 
-async function writeAll(fh: FileHandle, batches: Iterable<string>): Promise<void> {
-  for (const b of batches) await fh.write(b);
+async function writeAll(fh: FileHandle, batches: Iterable<ReportChunk>): Promise<void> {
+  for (const b of batches) {
+    const bytes = typeof b === "string" ? Buffer.from(b, "utf8") : b;
+    // a FIFO or device may take less than it was given
+    for (let done = 0; done < bytes.length; ) done += (await fh.write(bytes, done, bytes.length - done)).bytesWritten;
+  }
 }
 
 /**

@@ -3,14 +3,14 @@ import { availableParallelism } from "node:os";
 import { UsageError } from "../errors.js";
 import { scanReport } from "../scan/batched.js";
 import { analyzers, allRules } from "../analyze/registry.js";
-import { sarifReport, truncationMessage } from "../report/sarif.js";
-import { textReport } from "../report/text.js";
+import { sarifChunks, truncationMessage } from "../report/sarif.js";
+import { textReportChunks } from "../report/text.js";
 import { colorsFor } from "../report/colors.js";
 import { createProgress } from "../progress.js";
-import { checkOutput, emit, emitChunks, parseFormat, readStdin, warn } from "./output.js";
+import { checkOutput, emitChunks, parseFormat, readStdin, warn } from "./output.js";
 import { kubeVersionNotice } from "../kube/version.js";
-import { exitCodeFor, parseFailOn } from "../analyze/fail-on.js";
-import { prettyJsonChunks } from "../report/json-chunks.js";
+import { exitCodeForCounts, parseFailOn } from "../analyze/fail-on.js";
+import { scanJsonChunks } from "../report/json.js";
 import { FORMATS } from "./formats.js";
 import { compactLines } from "../report/compact.js";
 import { parseSelection, selectReport, type SelectionOptions } from "./scan-selection.js";
@@ -44,22 +44,24 @@ export async function scanAction(paths: string[], opts: ScanOptions, cmd: Comman
   progress.done();
   warn(kubeVersionNotice(scanned.kube));
   const { root } = scanned;
-  const { report, baselined, fingerprints } = await selectReport(scanned.report, selection, opts.writeBaseline);
-  const baseline = selection.baseline !== undefined || opts.writeBaseline !== undefined;
-  if (format === "json") await emitChunks(prettyJsonChunks(report), opts.output);
-  else if (format === "compact") await emitChunks(compactLines(report.findings), opts.output);
-  else {
-    if (format === "sarif" && sarifMax > 0 && report.findings.length > sarifMax) {
-      process.stderr.write(`shipshape: ${truncationMessage(report.findings.length, sarifMax)}\n`);
+  try {
+    const { report, baselined, fingerprints } = await selectReport(scanned.report, selection, opts.writeBaseline);
+    const baseline = selection.baseline !== undefined || opts.writeBaseline !== undefined;
+    // every reporter reads the report's lists once, piece by piece (see report/report-list.ts)
+    if (format === "json") await emitChunks(scanJsonChunks(report), opts.output);
+    else if (format === "compact") await emitChunks(compactLines(report.findings.items()), opts.output);
+    else if (format === "sarif") {
+      if (sarifMax > 0 && report.findings.count > sarifMax) process.stderr.write(`shipshape: ${truncationMessage(report.findings.count, sarifMax)}\n`);
+      await emitChunks(sarifChunks(report, allRules(), root, sarifMax, { fingerprints, baseline }), opts.output);
+    } else {
+      const colors = opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout);
+      await emitChunks(textReportChunks(report, colors, { verbose: opts.verbose, rules: allRules(), baselined }), opts.output);
     }
-    const text =
-      format === "sarif"
-        ? JSON.stringify(sarifReport(report.findings, allRules(), root, sarifMax, { fingerprints, baseline }), null, 2) + "\n"
-        : textReport(report, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout), { verbose: opts.verbose, rules: allRules(), baselined });
-    await emit(text, opts.output);
+    // no workload read where kustomizations or charts were not rendered: not a pass
+    const unrendered = unrenderedReason(report.workloads.count, report.units);
+    if (unrendered) process.stderr.write(`shipshape: ${unrendered}\n`);
+    cmd.setOptionValue("exitCode", unrendered ? 2 : exitCodeForCounts(report.summary, failOn));
+  } finally {
+    scanned.dispose();
   }
-  // no workload read where kustomizations or charts were not rendered: not a pass
-  const unrendered = unrenderedReason(report.workloads.length, report.units);
-  if (unrendered) process.stderr.write(`shipshape: ${unrendered}\n`);
-  cmd.setOptionValue("exitCode", unrendered ? 2 : exitCodeFor(report.findings, failOn));
 }

@@ -3,6 +3,7 @@ import type { Finding } from "../analyze/finding.js";
 import { parseRuleFilter, parseSeverity, selector, type FindingSelection } from "../analyze/selection.js";
 import { allRules } from "../analyze/registry.js";
 import type { ScanReport } from "../report/json.js";
+import { jsonItemsOf, listOf, type ReportList } from "../report/report-list.js";
 import { summarize } from "../report/summary.js";
 import { UsageError } from "../errors.js";
 import { emit } from "./output.js";
@@ -29,36 +30,53 @@ export async function parseSelection(opts: SelectionOptions): Promise<FindingSel
  * The report as the selection sees it: only the findings reported, the summary counted
  * from them (the exit code follows), and how many the baseline held. With
  * --write-baseline, every selected finding is recorded first, so none is new.
+ *
+ * A large report's findings are not in memory: they are read once here to count (and
+ * record), and once more when written; the selector decides the same way both times
+ * (same findings, same order), and the fingerprints of the reported ones are kept only
+ * while each finding is alive (a WeakMap filled as they are read).
  */
 export async function selectReport(
   report: ScanReport,
   selection: FindingSelection,
   writeBaseline: string | undefined,
-): Promise<{ report: ScanReport; baselined: number; fingerprints?: Map<Finding, string> }> {
+): Promise<{ report: ScanReport; baselined: number; fingerprints?: WeakMap<Finding, string> }> {
   // nothing to choose: the report as it is (a large one is not walked once more)
   if (!selection.rules?.length && !selection.minSeverity && !selection.baseline && !writeBaseline) return { report, baselined: 0 };
-  const decide = selector(selection);
-  const reported: Finding[] = [];
+  const counts = summarize([], report.summary.files, report.summary.suppressed);
   const selected: Array<{ finding: Finding; fingerprint: string }> = [];
-  const fingerprints = new Map<Finding, string>();
   let baselined = 0;
-  for (const finding of report.findings) {
+  const decide = selector(selection);
+  for (const finding of report.findings.items()) {
     const { verdict, fingerprint } = decide(finding);
     if (verdict === "filtered") continue;
-    selected.push({ finding, fingerprint });
+    if (writeBaseline) selected.push({ finding, fingerprint });
     if (verdict === "baselined") baselined++;
-    else {
-      reported.push(finding);
-      fingerprints.set(finding, fingerprint);
-    }
+    else counts[finding.severity === "error" ? "errors" : finding.severity === "warning" ? "warnings" : "notes"]++;
   }
+  const fingerprints = new WeakMap<Finding, string>();
+  let findings: ReportList<Finding> = reportedOnly(report.findings, selection, fingerprints, counts.errors + counts.warnings + counts.notes);
   if (writeBaseline) {
     await emit(baselineText(selected), writeBaseline);
     process.stderr.write(`shipshape: recorded ${selected.length} finding${selected.length === 1 ? "" : "s"} in ${writeBaseline}\n`);
     baselined = selected.length;
-    reported.length = 0;
+    findings = listOf([]);
+    counts.errors = counts.warnings = counts.notes = 0;
   }
-  const summary = summarize(reported, report.summary.files, report.summary.suppressed);
   const tracked = selection.baseline !== undefined || writeBaseline !== undefined;
-  return { report: { ...report, findings: reported, summary: tracked ? { ...summary, baselined } : summary }, baselined, fingerprints };
+  return { report: { ...report, findings, summary: tracked ? { ...counts, baselined } : counts }, baselined, fingerprints };
+}
+
+/** The findings a selection reports, read from the report's list each time they are read. */
+function reportedOnly(all: ReportList<Finding>, selection: FindingSelection, fingerprints: WeakMap<Finding, string>, count: number): ReportList<Finding> {
+  function* items(): Generator<Finding> {
+    const decide = selector(selection);
+    for (const finding of all.items()) {
+      const { verdict, fingerprint } = decide(finding);
+      if (verdict !== "reported") continue;
+      fingerprints.set(finding, fingerprint);
+      yield finding;
+    }
+  }
+  return { count, items, jsonItems: () => jsonItemsOf(items()) };
 }

@@ -1,9 +1,12 @@
 import type { ScanResult, ScannedWorkload } from "../scan/pipeline.js";
-import type { PairingResult } from "../pairing/pair-images.js";
+import type { PairingResult, UnpairedContainer } from "../pairing/pair-images.js";
 import type { Pair } from "../pairing/pair.js";
+import type { Finding } from "../analyze/finding.js";
 import { formatKubeVersion } from "../kube/version.js";
 import { locate } from "../source/source-file.js";
-import { summarize } from "./summary.js";
+import { summarize, type Summary } from "./summary.js";
+import { listOf, type ReportChunk, type ReportList } from "./report-list.js";
+import { prettyJsonChunks } from "./json-chunks.js";
 import { TOOL } from "../tool.js";
 import type { UnitOutcome } from "../render/render.js";
 
@@ -24,6 +27,7 @@ export function pairJson(p: Pair) {
     confidence: p.confidence,
   };
 }
+export type PairJson = ReturnType<typeof pairJson>;
 
 export function pairsJson(pairing: PairingResult) {
   return {
@@ -32,8 +36,6 @@ export function pairsJson(pairing: PairingResult) {
     unpairedContainers: pairing.unpairedContainers,
   };
 }
-
-export type ScanReport = ReturnType<typeof scanJson>;
 
 export function workloadJson({ workload, pss }: ScannedWorkload) {
   return {
@@ -49,23 +51,59 @@ export function workloadJson({ workload, pss }: ScannedWorkload) {
     renderedBy: workload.rendered?.renderedBy ?? null,
   };
 }
+export type WorkloadJson = ReturnType<typeof workloadJson>;
 
 /** A deployment unit found under the scanned paths: rendered by a command, or the note why not. */
 export function unitJson(u: UnitOutcome) {
   return { unit: u.unit, kind: u.kind, file: u.file, renderedBy: u.renderedBy ?? null, note: u.note ?? null };
 }
 
-/** The `scan --format json` object of docs/schema/scan.schema.json; text and SARIF are made from it too. */
-export function scanJson(result: ScanResult) {
+/**
+ * The `scan --format json` object of docs/schema/scan.schema.json, which text, SARIF and
+ * the other reporters are made from too. Its long lists are ReportLists: a large scan
+ * keeps them on disk and a reporter reads each once, in order (see report-list.ts); the
+ * counts in `summary` are complete before any list is read.
+ */
+export interface ScanReport {
+  tool: typeof TOOL;
+  kubeVersion: string;
+  findings: ReportList<Finding>;
+  workloads: ReportList<WorkloadJson>;
+  pairs: ReportList<PairJson>;
+  unpairedDockerfiles: string[];
+  unpairedContainers: ReportList<UnpairedContainer>;
+  units: Array<ReturnType<typeof unitJson>>;
+  summary: Summary;
+}
+
+/** The report of one pass, every list in memory. */
+export function scanJson(result: ScanResult): ScanReport {
   return {
     tool: TOOL,
     kubeVersion: formatKubeVersion(result.kube),
-    findings: result.findings,
-    workloads: result.workloads.map(workloadJson),
-    pairs: pairsJson(result.pairing).pairs,
+    findings: listOf(result.findings),
+    workloads: listOf(result.workloads.map(workloadJson)),
+    pairs: listOf(pairsJson(result.pairing).pairs),
     unpairedDockerfiles: result.pairing.unpairedDockerfiles,
-    unpairedContainers: result.pairing.unpairedContainers,
+    unpairedContainers: listOf(result.pairing.unpairedContainers),
     units: result.units.map(unitJson),
     summary: summarize(result.findings, result.filesScanned, result.suppressed),
+  };
+}
+
+/** `scan --format json`: the report as text, piece by piece (fields in contract order). */
+export function scanJsonChunks(report: ScanReport): Iterable<ReportChunk> {
+  const { tool, kubeVersion, findings, workloads, pairs, unpairedDockerfiles, unpairedContainers, units, summary } = report;
+  return prettyJsonChunks({ tool, kubeVersion, findings, workloads, pairs, unpairedDockerfiles, unpairedContainers, units, summary });
+}
+
+/** The report as one plain object, every list read into memory (tests, small reports). */
+export function scanReportObject(report: ScanReport) {
+  return {
+    ...report,
+    findings: [...report.findings.items()],
+    workloads: [...report.workloads.items()],
+    pairs: [...report.pairs.items()],
+    unpairedContainers: [...report.unpairedContainers.items()],
   };
 }

@@ -5,10 +5,15 @@ import { ruleDocsUrl } from "./rule-docs.js";
 import { TOOL } from "../tool.js";
 import { fingerprinter } from "../analyze/fingerprint.js";
 import { ruleTags, securitySeverity } from "./security-severity.js";
+import type { ScanReport } from "./json.js";
+import { summarize } from "./summary.js";
 
 export interface SarifOptions {
-  /** the findings' fingerprints when the caller made them (over every finding, before a selection) */
-  fingerprints?: ReadonlyMap<Finding, string>;
+  /**
+   * The findings' fingerprints when the caller made them (over every finding, before a
+   * selection); a WeakMap does for a streamed report, whose findings are read once.
+   */
+  fingerprints?: { get(f: Finding): string | undefined };
   /** a baseline left out the findings it holds: the rest are `baselineState: "new"` */
   baseline?: boolean;
 }
@@ -32,23 +37,49 @@ export function mostSevere(findings: readonly Finding[], max: number): readonly 
   return findings.filter((f) => kept.has(f));
 }
 
-/**
- * SARIF 2.1.0 for GitHub code scanning and other consumers; locations relative to
- * %SRCROOT%. Over `maxResults` findings, the most severe are kept and the run says how
- * many were left out, so the upload is not rejected.
- */
-export function sarifReport(all: readonly Finding[], rules: readonly RuleMeta[], root: string, maxResults = GITHUB_MAX_RESULTS, options: SarifOptions = {}) {
-  const findings = mostSevere(all, maxResults);
-  const omitted = all.length - findings.length;
-  const fingerprints = options.fingerprints ?? fingerprintsOf(all);
-  const index = new Map(rules.map((r, i) => [r.id, i]));
-  const rootUri = pathToFileURL(root.endsWith("/") ? root : `${root}/`).href;
-  const location = (file: string, line: number, column: number) => ({
+type Quotas = Record<Severity, number>;
+
+/** How many of each severity a run keeps: the most severe first, up to `max` (0: all). */
+function quotasOf(counts: { errors: number; warnings: number; notes: number }, max: number): Quotas {
+  const all = { error: counts.errors, warning: counts.warnings, note: counts.notes };
+  if (max <= 0) return all;
+  let left = max;
+  const take = (n: number) => {
+    const k = Math.min(n, left);
+    left -= k;
+    return k;
+  };
+  return { error: take(all.error), warning: take(all.warning), note: take(all.note) };
+}
+
+function location(file: string, line: number, column: number) {
+  return {
     physicalLocation: {
       artifactLocation: { uri: relativeUri(file), uriBaseId: "%SRCROOT%" },
       region: { startLine: Math.max(1, line), startColumn: Math.max(1, column) },
     },
-  });
+  };
+}
+
+function sarifResult(f: Finding, fingerprint: string, ruleIndex: number | undefined, options: SarifOptions): Record<string, unknown> {
+  const result: Record<string, unknown> = {
+    ruleId: f.ruleId,
+    level: LEVEL[f.severity],
+    message: { text: f.why ? `${f.message}. ${f.why}` : f.message },
+    locations: [location(f.file, f.line, f.column)],
+    partialFingerprints: { "shipshape/v1": fingerprint },
+  };
+  if (options.baseline) result.baselineState = "new";
+  if (ruleIndex !== undefined) result.ruleIndex = ruleIndex;
+  if (f.related?.length) {
+    result.relatedLocations = f.related.map((r, i) => ({ id: i + 1, ...location(r.file, r.line, r.column), message: { text: r.message } }));
+  }
+  return result;
+}
+
+/** The document around the results: the run's tool and rules, and the truncation notice when results were left out. */
+function sarifDocument(rules: readonly RuleMeta[], root: string, total: number, kept: number) {
+  const rootUri = pathToFileURL(root.endsWith("/") ? root : `${root}/`).href;
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -73,29 +104,14 @@ export function sarifReport(all: readonly Finding[], rules: readonly RuleMeta[],
           },
         },
         originalUriBaseIds: { "%SRCROOT%": { uri: rootUri } },
-        results: findings.map((f) => {
-          const result: Record<string, unknown> = {
-            ruleId: f.ruleId,
-            level: LEVEL[f.severity],
-            message: { text: f.why ? `${f.message}. ${f.why}` : f.message },
-            locations: [location(f.file, f.line, f.column)],
-            partialFingerprints: { "shipshape/v1": fingerprints.get(f)! },
-          };
-          if (options.baseline) result.baselineState = "new";
-          const ruleIndex = index.get(f.ruleId);
-          if (ruleIndex !== undefined) result.ruleIndex = ruleIndex;
-          if (f.related?.length) {
-            result.relatedLocations = f.related.map((r, i) => ({ id: i + 1, ...location(r.file, r.line, r.column), message: { text: r.message } }));
-          }
-          return result;
-        }),
+        results: [] as Array<Record<string, unknown>>,
         columnKind: "utf16CodeUnits",
-        ...(omitted > 0
+        ...(total > kept
           ? {
               invocations: [
                 {
                   executionSuccessful: true,
-                  toolExecutionNotifications: [{ level: "warning", message: { text: truncationMessage(all.length, findings.length) } }],
+                  toolExecutionNotifications: [{ level: "warning", message: { text: truncationMessage(total, kept) } }],
                 },
               ],
             }
@@ -105,12 +121,63 @@ export function sarifReport(all: readonly Finding[], rules: readonly RuleMeta[],
   };
 }
 
-export function truncationMessage(total: number, kept: number): string {
-  return `${total} findings, more than a SARIF run may carry for GitHub code scanning: the ${kept} most severe are included, ${total - kept} left out (--format json lists all; --sarif-max-results 0 lifts the cap)`;
+/**
+ * The SARIF results of findings in report order, each with its fingerprint, keeping the
+ * quota of each severity: the first `quota.error` errors, and so on (what `mostSevere`
+ * keeps). Findings come sorted by file, so a fingerprint's rank needs counts for one file only.
+ */
+function* sarifResults(findings: Iterable<Finding>, quotas: Quotas, rules: readonly RuleMeta[], options: SarifOptions): Generator<Record<string, unknown>> {
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const taken: Quotas = { error: 0, warning: 0, note: 0 };
+  const fingerprint = fingerprinter();
+  for (const f of findings) {
+    // every finding counts for the ranks in fingerprints, kept or not
+    const fp = options.fingerprints ? options.fingerprints.get(f)! : fingerprint(f);
+    if (taken[f.severity] >= quotas[f.severity]) continue;
+    taken[f.severity]++;
+    yield sarifResult(f, fp, index.get(f.ruleId), options);
+  }
 }
 
-/** Alert identities for code scanning (src/analyze/fingerprint.ts): stable across line shifts. */
-function fingerprintsOf(findings: readonly Finding[]): Map<Finding, string> {
-  const fingerprint = fingerprinter();
-  return new Map(findings.map((f) => [f, fingerprint(f)]));
+/**
+ * SARIF 2.1.0 for GitHub code scanning and other consumers; locations relative to
+ * %SRCROOT%. Over `maxResults` findings, the most severe are kept and the run says how
+ * many were left out, so the upload is not rejected. `all` in report order (sorted by file).
+ */
+export function sarifReport(all: readonly Finding[], rules: readonly RuleMeta[], root: string, maxResults = GITHUB_MAX_RESULTS, options: SarifOptions = {}) {
+  const counts = summarize(all, 0, 0);
+  const quotas = quotasOf(counts, maxResults);
+  const doc = sarifDocument(rules, root, all.length, quotas.error + quotas.warning + quotas.note);
+  doc.runs[0]!.results = [...sarifResults(all, quotas, rules, options)];
+  return doc;
+}
+
+/**
+ * `JSON.stringify(sarifReport(…), null, 2) + "\n"` piece by piece, reading the findings
+ * once: the counts (known before the findings are read) decide which results are kept.
+ */
+export function* sarifChunks(
+  report: Pick<ScanReport, "findings" | "summary">,
+  rules: readonly RuleMeta[],
+  root: string,
+  maxResults = GITHUB_MAX_RESULTS,
+  options: SarifOptions = {},
+): Generator<string> {
+  const quotas = quotasOf(report.summary, maxResults);
+  const doc = sarifDocument(rules, root, report.findings.count, quotas.error + quotas.warning + quotas.note);
+  const text = JSON.stringify(doc, null, 2);
+  const marker = '\n      "results": []';
+  const at = text.indexOf(marker);
+  yield `${text.slice(0, at)}\n      "results": [`;
+  let first = true;
+  for (const result of sarifResults(report.findings.items(), quotas, rules, options)) {
+    // an item at depth 4 of the document
+    yield `${first ? "" : ","}\n        ${JSON.stringify(result, null, 2).replace(/\n/g, "\n        ")}`;
+    first = false;
+  }
+  yield `${first ? "]" : "\n      ]"}${text.slice(at + marker.length)}\n`;
+}
+
+export function truncationMessage(total: number, kept: number): string {
+  return `${total} findings, more than a SARIF run may carry for GitHub code scanning: the ${kept} most severe are included, ${total - kept} left out (--format json lists all; --sarif-max-results 0 lifts the cap)`;
 }

@@ -7,7 +7,7 @@ import { chartRootOf } from "../manifest/template-detect.js";
 import { imagePairer, type ImagePairer } from "../pairing/pair-images.js";
 import type { SourceFile } from "../source/source-file.js";
 import type { KubeVersion } from "../kube/version.js";
-import type { DiscoveredFile, Workspace } from "../workspace/discover.js";
+import { absolutePath, type DiscoveredFile, type Workspace } from "../workspace/discover.js";
 import type { UnitOutcome } from "../render/render.js";
 import { MAX_FILE_BYTES, readSource, type ReadOutcome } from "./read-input.js";
 
@@ -55,7 +55,7 @@ export function openContext(prepared: PreparedScan): ScanContext {
   const buildConfigs: SourceFile[] = [];
   for (const entry of workspace.files) {
     if (isManifestOnly(entry)) continue;
-    const outcome = readSource(entry.abs, entry.rel);
+    const outcome = readSource(absolutePath(workspace.root, entry), entry.rel);
     if (!outcome.ok) {
       inputFindings.push(unreadable(entry.rel, outcome));
       continue;

@@ -7,7 +7,7 @@ import { looksLikeTemplate } from "../manifest/template-detect.js";
 import type { PairingResult } from "../pairing/pair-images.js";
 import { evaluatePss, type PssResult } from "../pss/evaluate.js";
 import type { SourceFile } from "../source/source-file.js";
-import type { DiscoveredFile } from "../workspace/discover.js";
+import { absolutePath, type DiscoveredFile } from "../workspace/discover.js";
 import { inputFinding, isManifestOnly, unreadable, type ScanContext } from "./context.js";
 import type { Workload } from "../manifest/workload.js";
 import { readSource } from "./read-input.js";
@@ -30,7 +30,7 @@ export function readManifests(ctx: ScanContext, entries: readonly DiscoveredFile
     if (!file) {
       // a file with other roles was read by the context, which reported it if unreadable
       if (!isManifestOnly(entry)) continue;
-      const outcome = readSource(entry.abs, entry.rel);
+      const outcome = readSource(absolutePath(ctx.prepared.workspace.root, entry), entry.rel);
       if (!outcome.ok) {
         out.inputFindings.push(unreadable(entry.rel, outcome));
         continue;

@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import { loadConfig, type Config } from "../config/config.js";
 import ignore from "ignore";
-import { discover, toRel, type Workspace } from "../workspace/discover.js";
+import { absolutePath, discover, toRel, type Workspace } from "../workspace/discover.js";
 import { chartRootOf } from "../manifest/template-detect.js";
 import { renderOptions, renderWorkspace, type RenderFlags } from "../render/prepare.js";
 import { checkWithUnits } from "../render/check-units.js";
@@ -182,11 +182,13 @@ async function expandNamed(root: string, named: Array<{ p: string; dir: boolean 
       files.push(p);
       continue;
     }
-    for (const f of (await discover(p, undefined)).files) {
-      const rel = toRel(root, f.abs);
+    const found = await discover(p, undefined);
+    for (const f of found.files) {
+      const abs = absolutePath(found.root, f);
+      const rel = toRel(root, abs);
       // a directory outside the root has no path the patterns could name
       if (patterns.length && !rel.startsWith("../") && ig.ignores(rel)) continue;
-      files.push(f.abs);
+      files.push(abs);
     }
   }
   return files;

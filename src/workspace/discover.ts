@@ -2,13 +2,19 @@ import { readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
-import { rolesOf, type FileRole } from "./roles.js";
+import { MANIFEST_ONLY, rolesOf, type FileRole } from "./roles.js";
 
 export interface DiscoveredFile {
   /** relative to the root, '/' separators */
   rel: string;
-  abs: string;
-  roles: FileRole[];
+  /**
+   * Set for a file named on the command line; a file found under the root is at
+   * absolutePath(root, file), made when it is read (a path string per file was a third of
+   * a large workspace's memory).
+   */
+  abs?: string;
+  /** shared between files with the same roles: never change it */
+  roles: readonly FileRole[];
 }
 
 export interface Workspace {
@@ -37,7 +43,7 @@ export async function discover(root: string, explicit: string[] | undefined, opt
         const rel = toRel(absRoot, abs);
         // a file named on the command line is read even when its name is unusual
         const roles = rolesOf(rel);
-        return { rel, abs, roles: roles.length ? roles : ["manifest"] };
+        return { rel, abs, roles: roles.length ? roles : MANIFEST_ONLY };
       }),
     };
   }
@@ -59,12 +65,16 @@ export async function discover(root: string, explicit: string[] | undefined, opt
     const rel = entry.path;
     const roles = rolesOf(rel);
     if (roles.length === 0 || ignored(rel)) continue;
-    const abs = joinUnder(absRoot, rel);
-    if (entry.dirent.isSymbolicLink() && !(await targetInside(absRoot, abs))) continue;
-    files.push({ rel, abs, roles });
+    if (entry.dirent.isSymbolicLink() && !(await targetInside(absRoot, joinUnder(absRoot, rel)))) continue;
+    files.push({ rel, roles });
   }
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return { root: absRoot, files };
+}
+
+/** Where a discovered file is. */
+export function absolutePath(root: string, file: DiscoveredFile): string {
+  return file.abs ?? joinUnder(root, file.rel);
 }
 
 /** path.join for a clean relative path: plain concatenation on POSIX (path.join cost ~50 ms per 10,000 files) */

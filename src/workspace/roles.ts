@@ -6,12 +6,22 @@ const YAML_OR_JSON = /\.(ya?ml|json)$/i;
 const BUILD_CONFIG_NAMES =
   /^(skaffold([.-][\w-]+)*\.ya?ml|(docker-)?compose(\.[\w-]+)?\.ya?ml|kustomization\.ya?ml|Kustomization|\.gitlab-ci\.ya?ml|cloudbuild([.-][\w-]+)*\.ya?ml|Makefile|GNUmakefile|makefile|[\w.-]+\.mk|Tiltfile|[\w.-]+\.sh|\.shipshape\.ya?ml)$/;
 
-export function rolesOf(relPath: string): FileRole[] {
+/**
+ * The roles of a file. The arrays are shared by every file with the same roles (a fresh
+ * array per file cost ~150 bytes each: 7.7 MB of a 50,000-file workspace), so never change one.
+ */
+export function rolesOf(relPath: string): readonly FileRole[] {
   const base = relPath.slice(relPath.lastIndexOf("/") + 1);
-  const roles: FileRole[] = [];
   // Dockerfile.dev is a Dockerfile, Dockerfile.yaml would be odd but is YAML first
-  if (DOCKERFILE.test(base) && !YAML_OR_JSON.test(base) && !/\.(md|txt|dockerignore)$/i.test(base)) roles.push("dockerfile");
-  if (YAML_OR_JSON.test(base)) roles.push("manifest");
-  if (BUILD_CONFIG_NAMES.test(base) || /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(relPath)) roles.push("build-config");
-  return roles;
+  const dockerfile = DOCKERFILE.test(base) && !YAML_OR_JSON.test(base) && !/\.(md|txt|dockerignore)$/i.test(base);
+  const manifest = YAML_OR_JSON.test(base);
+  const buildConfig = BUILD_CONFIG_NAMES.test(base) || /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(relPath);
+  return SHARED_ROLES[(dockerfile ? 1 : 0) | (manifest ? 2 : 0) | (buildConfig ? 4 : 0)]!;
 }
+
+const SHARED_ROLES: ReadonlyArray<readonly FileRole[]> = Array.from({ length: 8 }, (_, bits) =>
+  Object.freeze((["dockerfile", "manifest", "build-config"] as const).filter((_, i) => bits & (1 << i))),
+);
+
+/** The roles of a file read only as a manifest (a file named on the command line whose name says nothing). */
+export const MANIFEST_ONLY = SHARED_ROLES[2]!;

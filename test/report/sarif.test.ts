@@ -3,7 +3,9 @@ import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import AjvDraft04 from "ajv-draft-04";
 import addFormatsPlugin from "ajv-formats";
-import { GITHUB_MAX_RESULTS, mostSevere, sarifReport } from "../../src/report/sarif.js";
+import { GITHUB_MAX_RESULTS, mostSevere, sarifChunks, sarifReport } from "../../src/report/sarif.js";
+import { listOf } from "../../src/report/report-list.js";
+import { summarize } from "../../src/report/summary.js";
 import type { Finding } from "../../src/analyze/finding.js";
 import { allRules } from "../../src/analyze/registry.js";
 
@@ -93,6 +95,20 @@ describe("SARIF", () => {
     expect(a).toBe("capabilities/dangerous-add|k8s/web app.yaml|Deployment|web|web|");
     // the same findings three lines further down keep their identities
     expect(fp(two.map((f) => ({ ...f, line: f.line + 3 })))).toEqual([a, b]);
+  });
+
+  it("streams exactly the document it builds, reading the findings once, with and without the cap", () => {
+    const list = Array.from({ length: 40 }, (_, i) =>
+      finding({ file: `k8s/${String.fromCharCode(97 + (i % 4))}.yaml`, line: i, severity: (["note", "error", "warning"] as const)[i % 3], ruleId: i % 5 ? "capabilities/dangerous-add" : "seccomp/missing" }),
+    ).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+    for (const max of [0, 1, 10, 14, 20, 27, 40, 41]) {
+      let reads = 0;
+      const findings = { ...listOf(list), items: () => (reads++, list) };
+      const text = [...sarifChunks({ findings, summary: summarize(list, 4, 0) }, allRules(), "/repo", max)].join("");
+      expect(text, `max ${max}`).toBe(JSON.stringify(sarifReport(list, allRules(), "/repo", max), null, 2) + "\n");
+      expect(reads).toBe(1);
+    }
+    expect([...sarifChunks({ findings: listOf([]), summary: summarize([], 0, 0) }, allRules(), "/repo")].join("")).toBe(JSON.stringify(sarifReport([], allRules(), "/repo"), null, 2) + "\n");
   });
 
   it("catches an invalid document (the validator is not vacuous)", () => {

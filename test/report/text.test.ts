@@ -30,13 +30,13 @@ describe("textReport", async () => {
     const fileLine = lines.indexOf("k8s/app.yaml");
     expect(fileLine).toBeGreaterThanOrEqual(0);
     expect(lines[fileLine + 1]).toBe("  Deployment prod/app");
-    const privileged = report.findings.find((f) => f.ruleId === "privileged/privileged" && f.file === "k8s/app.yaml")!;
+    const privileged = [...report.findings.items()].find((f) => f.ruleId === "privileged/privileged" && f.file === "k8s/app.yaml")!;
     expect(plain).toContain(`    k8s/app.yaml:${privileged.line}:${privileged.column}  error   ${privileged.message} [app]  privileged/privileged`);
     // every file appears once, as a heading
     // the findings end where the closing table of rules starts
     const headings = lines.slice(0, lines.findIndex((l) => l.startsWith("rule "))).filter((l) => l !== "" && !l.startsWith(" "));
     expect(new Set(headings).size).toBe(headings.length);
-    expect(headings.sort()).toEqual([...new Set(report.findings.map((f) => f.file))].sort());
+    expect(headings.sort()).toEqual([...new Set([...report.findings.items()].map((f) => f.file))].sort());
   });
 
   it("ends with a summary line of counts, workloads and PSS levels", () => {
@@ -49,12 +49,12 @@ describe("textReport", async () => {
 
   it("prints a rule's why: once, on its first finding, and on every one with verbose", () => {
     const whys = (text: string) => text.split("\n").filter((l) => l.startsWith("      why: "));
-    const distinct = new Set(report.findings.filter((f) => f.why).map((f) => `${f.ruleId} ${f.why}`));
-    expect(report.findings.filter((f) => f.why).length).toBeGreaterThan(distinct.size);
+    const distinct = new Set([...report.findings.items()].filter((f) => f.why).map((f) => `${f.ruleId} ${f.why}`));
+    expect([...report.findings.items()].filter((f) => f.why).length).toBeGreaterThan(distinct.size);
     expect(whys(plain)).toHaveLength(distinct.size);
     expect(plain).toContain("(each rule's why: is shown on its first finding; --verbose shows it on every one)");
     const verbose = textReport(report, colorsFor({ isTTY: false }, {}), { verbose: true });
-    expect(whys(verbose)).toHaveLength(report.findings.filter((f) => f.why).length);
+    expect(whys(verbose)).toHaveLength([...report.findings.items()].filter((f) => f.why).length);
     expect(verbose).not.toContain("--verbose shows it");
   });
 
@@ -65,7 +65,7 @@ describe("textReport", async () => {
     expect(lines[head]).toMatch(/^rule +severity +count +summary$/);
     const rows = lines.slice(head + 1, lines.indexOf("", head)).map((l) => /^(\S+) +(error|warning|note) +(\d+) +(.+)$/.exec(l)!);
     const counts = new Map<string, number>();
-    for (const f of report.findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+    for (const f of report.findings.items()) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
     expect(rows.map((m) => [m[1], Number(m[3])])).toEqual(expect.arrayContaining([...counts]));
     expect(rows).toHaveLength(counts.size);
     const shown = rows.map((m) => Number(m[3]));
