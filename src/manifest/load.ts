@@ -12,10 +12,25 @@ export interface ManifestFile {
   error?: { message: string; line: number; column: number };
 }
 
-/** Cheap test that a YAML/JSON text may hold Kubernetes objects, before paying for a parse. */
+/**
+ * Cheap test that a YAML/JSON text may hold Kubernetes objects, before paying for a parse.
+ * It must never say no to a workload: a false yes costs a parse, a false no a privileged
+ * Deployment nobody checks. Every object has a `kind` key (a workload is found by it; no
+ * `apiVersion` is needed for that), and YAML or JSON can write those four letters without
+ * their bytes only in a double-quoted scalar with escapes (`"k\x69nd"`, `"\u006bind"`, a
+ * `\` line continuation between letters: ESCAPED_KIND) or as a `!!binary` key.
+ */
 export function mayHoldKubernetesObjects(text: string): boolean {
-  return text.includes("kind") && text.includes("apiVersion");
+  return text.includes("kind") || (text.includes("\\") && ESCAPED_KIND.test(text)) || text.includes("binary");
 }
+
+/** One letter of `kind`, as written or as a YAML/JSON escape (any case: a false yes only costs a parse). */
+const letter = (c: string) => {
+  const hex = c.charCodeAt(0).toString(16);
+  return `(?:${c}|\\\\x${hex}|\\\\u00${hex}|\\\\U000000${hex})`;
+};
+/** `kind` in a double-quoted scalar: each letter maybe escaped, maybe an escaped line break between them. */
+const ESCAPED_KIND = new RegExp([..."kind"].map(letter).join("(?:\\\\\\r?\\n[ \\t]*)*"), "i");
 
 export function loadManifest(file: SourceFile): ManifestFile {
   const { docs, error } = loadYaml(file);
