@@ -1,7 +1,11 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { colorsFor } from "../report/colors.js";
-import { json6902Text, kustomizeFiles, patchText } from "../propose/formats.js";
+import { json6902Text, patchText } from "../propose/formats.js";
+import { kustomizeOutput, planRenderedEdits } from "../render/overlay-propose.js";
+import { unrenderedReason } from "../render/unrendered.js";
+import { unitJson } from "../report/json.js";
+import { renderFlags, type RenderCliOptions } from "./render-options.js";
 import { proposeExitCode } from "../propose/gate.js";
 import { runPropose } from "../propose/run.js";
 import { proposalsJson, proposalsText } from "../propose/text.js";
@@ -16,7 +20,7 @@ import type { CommonOptions } from "./common-options.js";
 import { createProgress } from "../progress.js";
 
 /** The options `propose` declares, as commander hands them to the action. */
-export interface ProposeOptions extends CommonOptions {
+export interface ProposeOptions extends CommonOptions, RenderCliOptions {
   probe?: boolean;
   write?: boolean;
   dryRun?: boolean;
@@ -37,24 +41,42 @@ export async function proposeAction(paths: string[], opts: ProposeOptions, cmd: 
   const progress = createProgress();
   let run;
   try {
-    // overlays are not rendered for propose yet: its --write edits the files it read
-    run = await runPropose({ paths, stdin: readStdin, kubeVersion: opts.kubeVersion, configFile: opts.config, probe: Boolean(opts.probe), timeoutMs, concurrency, progress, render: { render: false } });
+    run = await runPropose({
+      paths,
+      stdin: readStdin,
+      kubeVersion: opts.kubeVersion,
+      configFile: opts.config,
+      probe: Boolean(opts.probe),
+      timeoutMs,
+      concurrency,
+      progress,
+      ...renderFlags(opts),
+    });
   } finally {
     progress.done();
   }
   const { placed, scan } = run;
   warn(kubeVersionNotice(scan.kube));
-  let exitCode = 0;
+  // no workload read where kustomizations or charts were not rendered: nothing was proposed for what is deployed
+  const unrendered = unrenderedReason(scan.workloads.length, scan.units.map(unitJson));
+  if (unrendered) process.stderr.write(`shipshape: ${unrendered}\n`);
+  let exitCode = unrendered ? 2 : 0;
   if (opts.write) {
-    const edits = planFileEdits(scan.root, placed, scan.manifests);
+    // a rendered workload's changes go to its base or into its overlay (src/render/overlay-propose.ts)
+    const edits = [...planFileEdits(scan.root, placed.filter((p) => !p.workload.rendered), scan.manifests), ...(await planRenderedEdits(scan, placed))];
     if (opts.dryRun) {
       await emit(edits.map(editDiff).join(""), opts.output);
       for (const e of edits) if (e.problems.length) process.stderr.write(`shipshape: ${e.file}: ${e.problems.join("; ")}\n`);
-      cmd.setOptionValue("exitCode", edits.some((e) => e.problems.length) ? 2 : 0);
+      cmd.setOptionValue("exitCode", edits.some((e) => e.problems.length) || unrendered ? 2 : 0);
       return;
     }
+    const failed = new Set<string>();
     for (const e of edits) {
-      const outcome = await writeFileEdit(e);
+      // a kustomization is not edited to list a patch file that could not be written
+      const outcome = e.requires?.some((f) => failed.has(f))
+        ? { file: e.file, status: "failed" as const, message: "not written: a patch it would list could not be written" }
+        : await writeFileEdit(e);
+      if (outcome.status !== "written" && outcome.status !== "unchanged") failed.add(e.abs);
       if (outcome.status === "written") process.stderr.write(`wrote ${outcome.file}\n`);
       else if (outcome.status !== "unchanged") {
         process.stderr.write(`shipshape: ${outcome.file}: ${outcome.message}\n`);
@@ -66,8 +88,14 @@ export async function proposeAction(paths: string[], opts: ProposeOptions, cmd: 
   if (format === "kustomize") {
     const dir = await outputDirectory(opts.output!, { create: true });
     // each file like any --output: through a FIFO or device, over a regular file keeping its mode, no temp left
-    for (const [name, text] of kustomizeFiles(placed)) await emit(text, path.join(dir, name));
-    process.stderr.write(`wrote ${dir}/kustomization.yaml\n`);
+    const { files, warnings } = await kustomizeOutput(scan, placed);
+    for (const [name, text] of files) {
+      const target = path.join(dir, name);
+      if (name.includes("/")) await outputDirectory(path.dirname(target), { create: true });
+      await emit(text, target);
+      if (name.endsWith("kustomization.yaml")) process.stderr.write(`wrote ${target}\n`);
+    }
+    for (const w of warnings) process.stderr.write(`shipshape: ${w}\n`);
   } else {
     const text =
       format === "json"

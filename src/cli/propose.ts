@@ -1,11 +1,12 @@
 import type { Command } from "commander";
 import { addCommonOptions } from "./common-options.js";
 import { FORMATS } from "./formats.js";
+import { addRenderOptions } from "./render-options.js";
 import type { ProposeOptions } from "./propose-action.js";
 
 export function register(program: Command): void {
   const propose = addCommonOptions(
-    program
+    addRenderOptions(program
       .command("propose")
       .description("the minimal securityContext per container, as a patch or written in place")
       .argument("[paths...]", "files or directories ('-' reads manifests from stdin)")
@@ -13,7 +14,7 @@ export function register(program: Command): void {
       .option("--write", "edit the manifests in place (comments and formatting of everything else stay as they are)")
       .option("--dry-run", "with --write: print the unified diff instead of writing")
       .option("--timeout <duration>", "with --probe: longest a single trial may take", "30s")
-      .option("--concurrency <n>", "with --probe: images probed at once", "2"),
+      .option("--concurrency <n>", "with --probe: images probed at once", "2")),
     FORMATS.propose.join("|"),
   );
   // the YAML editor and the probe with its engine client take ~440 ms to load: only when propose runs

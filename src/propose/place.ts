@@ -214,7 +214,13 @@ export function placeWorkload(workload: Workload, decisions: ContainerDecision[]
   evidence.push(...extraEvidence);
 
   const proposal: Proposal = {
-    workload: { file: workload.file.path, kind: workload.kind, name: workload.name, namespace: workload.namespace },
+    workload: {
+      file: workload.file.path,
+      kind: workload.kind,
+      name: workload.name,
+      namespace: workload.namespace,
+      ...(workload.rendered ? { unit: workload.rendered.unit } : {}),
+    },
     podSecurityContext: podSecurityContext as Proposal["podSecurityContext"],
     containers: [...containers.values()],
     volumes,

@@ -36,6 +36,8 @@ export interface ProposalWorkload {
   kind: string;
   name: string;
   namespace: string;
+  /** the kustomize overlay or chart a rendered workload comes from (docs/rendering.md) */
+  unit?: string;
 }
 
 export interface PodSecurityContextProposal {

@@ -14,7 +14,7 @@ export interface ContainerImage {
 
 /** Key of one container of one workload, stable across the scan. */
 export function containerKey(w: Workload, c: Container): string {
-  return `${w.file.path}#${w.docIndex}#${w.kind}/${w.namespace}/${w.name}#${c.kind}/${c.name}`;
+  return `${workloadKey(w)}#${c.kind}/${c.name}`;
 }
 
 /** Which Dockerfile each workload container runs, from the pairing result. */
@@ -39,7 +39,8 @@ export interface ProposeOptions {
 }
 
 export function workloadKey(w: Workload): string {
-  return `${w.file.path}#${w.docIndex}#${w.kind}/${w.namespace}/${w.name}`;
+  // two overlays may deploy one base resource under the same namespace and name
+  return `${w.rendered ? `${w.rendered.unit}#` : ""}${w.file.path}#${w.docIndex}#${w.kind}/${w.namespace}/${w.name}`;
 }
 
 /** The proposal of every workload of a scan, static evidence plus probe facts when given. */

@@ -3,6 +3,7 @@ import type { Colors } from "../report/colors.js";
 import { strategicMergePatch } from "./formats.js";
 import type { PlacedProposal } from "./place.js";
 import type { Proposal } from "./proposal.js";
+import { locate } from "../source/source-file.js";
 
 /** `--format json`: the contract's shape. */
 export function proposalsJson(placed: PlacedProposal[]): { proposals: Proposal[] } {
@@ -14,10 +15,10 @@ export function proposalsText(placed: PlacedProposal[], c: Colors): string {
   const out: string[] = [];
   for (const p of placed) {
     const w = p.workload;
-    const line = w.file.position(w.node.offset).line;
+    const { file, line } = locate(w.node);
     const pss = p.proposal.pss;
     out.push(
-      `${c.bold(`${w.file.path}:${line}`)}  ${w.kind} ${w.namespace}/${w.name}  ${p.proposal.verified ? c.green("verified by a trial") : c.yellow("not verified (static evidence; --probe runs it)")}`,
+      `${c.bold(`${file}:${line}`)}  ${w.kind} ${w.namespace}/${w.name}${w.rendered ? ` in ${w.rendered.unit}` : ""}  ${p.proposal.verified ? c.green("verified by a trial") : c.yellow("not verified (static evidence; --probe runs it)")}`,
     );
     if (pss) out.push(`  Pod Security Standards with the proposal: ${pss.level === "restricted" ? c.green(pss.level) : c.yellow(pss.level)}`);
     if (p.changes.length === 0) out.push("  nothing to change: the manifest is already as hardened as the evidence allows");

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmod, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { chmod, link, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { loadYaml } from "../manifest/yaml-load.js";
 import type { ManifestFile } from "../manifest/load.js";
@@ -18,6 +18,10 @@ export interface FileEdit {
   before: string;
   after: string;
   problems: string[];
+  /** a new file (a patch propose adds to a kustomize overlay): created, never over an existing one */
+  create?: boolean;
+  /** files (absolute) this edit refers to: it is not written when one of them could not be */
+  requires?: string[];
 }
 
 
@@ -98,6 +102,7 @@ export type WriteOutcome = { file: string; status: "written" | "unchanged" | "co
  */
 export async function writeFileEdit(edit: FileEdit): Promise<WriteOutcome> {
   if (edit.problems.length) return { file: edit.file, status: "failed", message: edit.problems.join("; ") };
+  if (edit.create) return createFile(edit);
   if (edit.after === edit.before) return { file: edit.file, status: "unchanged" };
   const current = await readCurrent(edit.abs);
   if (current === undefined) return { file: edit.file, status: "failed", message: "cannot read it any more" };
@@ -119,6 +124,22 @@ export async function writeFileEdit(edit: FileEdit): Promise<WriteOutcome> {
   }
 }
 
+/** A new file, whole or not at all, and never over one that appeared meanwhile (link fails on an existing name). */
+async function createFile(edit: FileEdit): Promise<WriteOutcome> {
+  const tmp = path.join(path.dirname(edit.abs), `.${path.basename(edit.abs)}.shipshape-${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    await writeFile(tmp, edit.after, { flag: "wx" });
+    await link(tmp, edit.abs);
+    return { file: edit.file, status: "written" };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return { file: edit.file, status: "conflict", message: "exists already: not overwritten (run propose again)" };
+    return { file: edit.file, status: "failed", message: code ?? String(err) };
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+}
+
 async function readCurrent(abs: string): Promise<{ text: string; bom: boolean; mtimeMs: number; mode: number } | undefined> {
   try {
     const [buf, st] = await Promise.all([readFile(abs), stat(abs)]);
@@ -133,5 +154,5 @@ async function readCurrent(abs: string): Promise<{ text: string; bom: boolean; m
 
 /** `--dry-run`: the diff `--write` would apply. */
 export function editDiff(edit: FileEdit): string {
-  return unifiedDiff(`a/${edit.file}`, `b/${edit.file}`, edit.before, edit.after);
+  return unifiedDiff(edit.create ? "/dev/null" : `a/${edit.file}`, `b/${edit.file}`, edit.before, edit.after);
 }

@@ -183,6 +183,8 @@ function appendToSeq(text: string, seq: YAMLSeq, item: unknown, style: Style, js
 
 /** Insert whole lines after the line holding `offset`. */
 function insertLines(text: string, offset: number, lines: string[], eol: string): string {
+  // a block scalar's range ends after its last newline: the lines go right there, not after the next line
+  if (offset > 0 && text[offset - 1] === "\n") return text.slice(0, offset) + lines.map((l) => l + eol).join("") + text.slice(offset);
   const nl = text.indexOf("\n", offset);
   if (nl === -1) return text + eol + lines.join(eol);
   return text.slice(0, nl + 1) + lines.map((l) => l + eol).join("") + text.slice(nl + 1);

@@ -50,6 +50,18 @@ export function takeOrigin(obj: Obj, base: string): ResourceOrigin {
   return origin;
 }
 
+/** A resource as its base file writes it. */
+export interface BaseDocument {
+  value: Obj;
+  positions: YamlPositions;
+  /** the file, its path relative to the scanned root */
+  file: SourceFile;
+  abs: string;
+  docIndex: number;
+  /** metadata.name as written in the base (before prefixes and suffixes) */
+  name: string;
+}
+
 /** One document of a patch, with where its positions are in the user's files. */
 interface PatchDoc {
   value: unknown;
@@ -120,8 +132,13 @@ export class KustomizeOrigins implements OriginLocator {
     return this.fallback(at);
   }
 
+  /** The base resource a rendered document was read from: its file, document and name as written there. */
+  baseOf(doc: RenderedDocument): BaseDocument | undefined {
+    return this.baseDocument(this.origins.get(doc) ?? { transformers: [] }, doc.value);
+  }
+
   /** The document of the origin file this resource was read from. */
-  private baseDocument(origin: ResourceOrigin, rendered: unknown): { value: Obj; positions: YamlPositions; file: SourceFile; name: string } | undefined {
+  private baseDocument(origin: ResourceOrigin, rendered: unknown): BaseDocument | undefined {
     if (!origin.file || !isObj(rendered)) return undefined;
     const y = this.cache.yaml(origin.file);
     if (!y) return undefined;
@@ -138,7 +155,7 @@ export class KustomizeOrigins implements OriginLocator {
       candidates.filter((d) => nameOf(d) !== "" && name.includes(nameOf(d))).sort((a, b) => nameOf(b).length - nameOf(a).length)[0] ??
       (candidates.length === 1 ? candidates[0] : undefined);
     if (!chosen) return undefined;
-    return { value: chosen.value as Obj, positions: chosen.positions, file: y.file, name: nameOf(chosen) };
+    return { value: chosen.value as Obj, positions: chosen.positions, file: y.file, abs: origin.file, docIndex: chosen.index, name: nameOf(chosen) };
   }
 
   /** The patches that may have changed this resource, in the order kustomize applied them. */

@@ -34,12 +34,12 @@ export async function renderWorkspace(
   options: RenderOptions,
   progress?: Progress,
 ): Promise<{ workspace: Workspace; units: UnitOutcome[] }> {
-  const units = discoverUnits(root, workspace.files.map((f) => f.rel), { all: options.all });
-  if (units.length === 0) return { workspace, units: [] };
-  progress?.update(`rendering ${units.length} deployment units`);
+  const { units, patches } = discoverUnits(root, workspace.files.map((f) => f.rel), { all: options.all });
+  if (units.length === 0 && patches.length === 0) return { workspace, units: [] };
+  if (units.length) progress?.update(`rendering ${units.length} deployment units`);
   const outcomes = await renderUnits(units, options, root, progress);
   // a patch is never a workload of its own (scanning one reported an image-less Deployment)
-  const covered = new Set([...outcomes.filter((o) => o.output !== undefined).flatMap((o) => o.covered), ...outcomes.flatMap((o) => o.patches ?? [])]);
+  const covered = new Set([...outcomes.filter((o) => o.output !== undefined).flatMap((o) => o.covered), ...patches]);
   if (covered.size === 0) return { workspace, units: outcomes };
   const files = workspace.files.flatMap((f) => {
     if (!covered.has(f.rel) || !f.roles.includes("manifest")) return [f];

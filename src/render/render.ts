@@ -30,8 +30,9 @@ export interface UnitOutcome {
   dir: string;
   /** the kustomization or Chart.yaml, relative to the root */
   file: string;
-  /** the command that rendered it */
+  /** the command that rendered it, as the report names it and as it runs */
   renderedBy?: string;
+  command?: string[];
   output?: string;
   /** absolute folder the tool resolved the origin annotations against */
   originBase?: string;
@@ -41,10 +42,10 @@ export interface UnitOutcome {
   noteLine?: number;
   /** no input/not-rendered finding for it: --no-render was given, or its templates get their own note */
   quiet?: boolean;
-  /** files under the root its render read */
+  /** files under the root its render reads (whether or not it rendered: the files it shares with other units) */
   covered: string[];
-  /** patch files under the root: not workloads, whether or not the unit rendered */
-  patches?: string[];
+  /** every file a kustomize unit's render reads, absolute: what a check of an edit copies */
+  reads?: string[];
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -65,8 +66,7 @@ export async function renderUnits(units: readonly DeploymentUnit[], options: Ren
     file: u.file,
     note,
     ...(quiet ? { quiet } : {}),
-    covered: [],
-    ...(u.kind === "kustomize" ? { patches: u.patches } : {}),
+    covered: u.covered,
   });
   for (const u of units) {
     if (!options.enabled) tasks.push(async () => plain(u, "not rendered: --no-render", true));
@@ -104,7 +104,7 @@ export async function renderUnits(units: readonly DeploymentUnit[], options: Ren
 async function renderKustomization(u: KustomizeUnit, cmd: RenderCommand, timeoutMs: number): Promise<UnitOutcome> {
   const wrapper = mkdtempSync(path.join(realpathSync(os.tmpdir()), "shipshape-render-"));
   trackTemporary(wrapper);
-  const base: UnitOutcome = { kind: "kustomize", unit: u.dir, dir: u.dir, file: u.file, covered: [], patches: u.patches };
+  const base: UnitOutcome = { kind: "kustomize", unit: u.dir, dir: u.dir, file: u.file, covered: u.covered, reads: u.reads };
   try {
     const target = path.relative(wrapper, u.abs).split(path.sep).join("/");
     writeFileSync(
@@ -115,7 +115,7 @@ async function renderKustomization(u: KustomizeUnit, cmd: RenderCommand, timeout
     const run = await runTool([...cmd.argv, wrapper], { cwd: wrapper, timeoutMs });
     if (run.failure) return { ...base, note: `not rendered: ${cmd.label} ${run.failure}` };
     if (run.code !== 0) return { ...base, note: `not rendered: ${cmd.label} failed: ${errorLine(run.stderr) || `exit code ${run.code}`}` };
-    return { ...base, renderedBy: cmd.label, output: run.stdout, originBase: wrapper, covered: u.covered };
+    return { ...base, renderedBy: cmd.label, command: cmd.argv, output: run.stdout, originBase: wrapper };
   } finally {
     rmSync(wrapper, { recursive: true, force: true });
     untrackTemporary(wrapper);
@@ -130,13 +130,13 @@ export function chartValueSets(u: ChartUnit, asked: string[] | undefined, root: 
 
 async function renderChart(u: ChartUnit, cmd: RenderCommand, values: { label?: string; files: string[] }, timeoutMs: number): Promise<UnitOutcome> {
   const unit = values.label ? `${u.dir} (${values.label})` : u.dir;
-  const base: UnitOutcome = { kind: "helm", unit, dir: u.dir, file: u.file, covered: [] };
+  const base: UnitOutcome = { kind: "helm", unit, dir: u.dir, file: u.file, covered: u.covered };
   const release = path.basename(u.abs) || "release";
   const args = [...cmd.argv, release, u.abs, ...values.files.flatMap((f) => ["--values", f])];
   const run = await runTool(args, { cwd: u.abs, timeoutMs });
   if (run.failure) return { ...base, note: `not rendered: ${cmd.label} ${run.failure}` };
   if (run.code !== 0) return { ...base, note: `not rendered: ${cmd.label} failed: ${errorLine(run.stderr) || `exit code ${run.code}`}` };
-  return { ...base, renderedBy: cmd.label + (values.files.length ? ` --values ${values.label}` : ""), output: run.stdout, covered: u.covered };
+  return { ...base, renderedBy: cmd.label + (values.files.length ? ` --values ${values.label}` : ""), output: run.stdout };
 }
 
 // Temporary wrappers are removed when their render ends; these are what an interrupted scan leaves

@@ -73,7 +73,7 @@ export class RenderedDocument extends SourceFile {
     path: string,
     text: string,
     readonly from: RenderedFrom,
-    private readonly locator: OriginLocator,
+    readonly locator: OriginLocator,
     /** the rendered object (annotations shipshape asked for removed) */
     public value: unknown = undefined,
   ) {

@@ -26,6 +26,8 @@ export interface KustomizeUnit {
   refusals: Refusal[];
   /** patch files under the root: a patch is not a workload, rendered or not */
   patches: string[];
+  /** every file its render reads, absolute (inside the root or not) */
+  reads: string[];
 }
 
 export interface ChartUnit {
@@ -50,7 +52,7 @@ export interface UnitDiscoveryOptions {
  * The deployment units among the discovered files. A repository without a kustomization
  * or a Chart.yaml costs one pass over the file names (bench/scan has none).
  */
-export function discoverUnits(root: string, rels: readonly string[], options: UnitDiscoveryOptions = {}): DeploymentUnit[] {
+export function discoverUnits(root: string, rels: readonly string[], options: UnitDiscoveryOptions = {}): Discovered {
   const kustomizationRels: string[] = [];
   const chartRels: string[] = [];
   for (const rel of rels) {
@@ -59,13 +61,23 @@ export function discoverUnits(root: string, rels: readonly string[], options: Un
       if (chartRootOf(rel) !== undefined) chartRels.push(rel);
     }
   }
-  if (kustomizationRels.length === 0 && chartRels.length === 0) return [];
-  const units: DeploymentUnit[] = [...kustomizeUnits(root, kustomizationRels, rels, options), ...chartUnits(root, rels, chartRels)];
-  // a chart vendored into another (charts/<sub>/) renders with its parent
-  return units.filter((u) => u.kind !== "helm" || !units.some((o) => o !== u && o.kind === "helm" && u.dir.startsWith(`${o.dir === "." ? "" : `${o.dir}/`}charts/`)));
+  if (kustomizationRels.length === 0 && chartRels.length === 0) return { units: [], patches: [] };
+  const kustomize = kustomizeUnits(root, kustomizationRels, rels, options);
+  const units: DeploymentUnit[] = [...kustomize.units, ...chartUnits(root, rels, chartRels)];
+  return {
+    // a chart vendored into another (charts/<sub>/) renders with its parent
+    units: units.filter((u) => u.kind !== "helm" || !units.some((o) => o !== u && o.kind === "helm" && u.dir.startsWith(`${o.dir === "." ? "" : `${o.dir}/`}charts/`))),
+    patches: kustomize.patches,
+  };
 }
 
-function kustomizeUnits(root: string, rels: string[], all: readonly string[], options: UnitDiscoveryOptions): KustomizeUnit[] {
+export interface Discovered {
+  units: DeploymentUnit[];
+  /** every patch file a kustomization under the root names (components' and unused bases' too): never a workload */
+  patches: string[];
+}
+
+function kustomizeUnits(root: string, rels: string[], all: readonly string[], options: UnitDiscoveryOptions): { units: KustomizeUnit[]; patches: string[] } {
   const realRoot = safeRealpath(root);
   const relOf = (abs: string) => toRel(realRoot, abs);
   const cache = new Map<string, Kustomization>();
@@ -129,11 +141,14 @@ function kustomizeUnits(root: string, rels: string[], all: readonly string[], op
       file: k.file.path,
       tree,
       covered: [...covered],
+      reads: [...new Set(tree.flatMap((t) => [t.abs, ...t.files]))],
       patches: [...patches],
       refusals: tree.flatMap((t) => t.refusals.map((r) => (t === k ? r : { ...r, message: `${r.message}, in ${t.file.path}` }))),
     });
   }
-  return units;
+  const allPatches = new Set<string>();
+  for (const k of own) for (const abs of k.patchFiles) if (!relOf(abs).startsWith("../")) allPatches.add(relOf(abs));
+  return { units, patches: [...allPatches] };
 }
 
 /** The kustomization and everything it builds from, each once (a cycle is kustomize's to report). */

@@ -44,6 +44,15 @@ describe("editYamlText splices only what changes", () => {
     expect(r.problems).toHaveLength(2);
   });
 
+  it("appends after an item that ends with a block scalar, in the middle of a file and at its end", () => {
+    // a kustomization's inline patch is a block scalar: its range ends after its newline
+    const append = (text: string) =>
+      editYamlText(text, [{ docIndex: 0, prefix: [], changes: [{ op: "append", path: ["patches"], value: { path: "new.yaml" } }] }]);
+    const inline = "patches:\n  - target: { kind: Deployment }\n    patch: |-\n      - op: add\n        path: /spec/x\n        value: 1\n";
+    expect(append(inline + "namespace: prod\n")).toEqual({ text: inline + "  - path: new.yaml\nnamespace: prod\n", problems: [] });
+    expect(append(inline)).toEqual({ text: inline + "  - path: new.yaml\n", problems: [] });
+  });
+
   it("leaves other documents byte-for-byte alone", () => {
     const other = "# keep\nkind:   Service   # odd spacing\nspec: {ports: [ 80 ]}\n";
     const text = `${other}---\nspec:\n  a: 1\n---\n${other}`;

@@ -7,7 +7,7 @@ import { fixture } from "../cli/run-cli.js";
 
 async function unitsOf(dir: string, all = false) {
   const ws = await discover(dir, undefined);
-  return discoverUnits(dir, ws.files.map((f) => f.rel), { all });
+  return discoverUnits(dir, ws.files.map((f) => f.rel), { all }).units;
 }
 
 describe("deployment units", () => {
