@@ -22,7 +22,7 @@ const args = process.argv.slice(2);
 const verbose = args.includes("--verbose");
 const jsonAt = args.indexOf("--json");
 const jsonOut = jsonAt !== -1 ? args[jsonAt + 1] : undefined;
-const names = args.filter((a, i) => !a.startsWith("--") && i !== jsonAt + 1);
+const names = args.filter((a, i) => !a.startsWith("--") && (jsonAt === -1 || i !== jsonAt + 1));
 
 /** Docker's normalisation, without tag or digest: `nginx` → `docker.io/library/nginx`. */
 export function repositoryOf(ref) {

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Pos } from "../source/source-file.js";
-import { locate } from "../source/source-file.js";
+import { locate, type SourceFile } from "../source/source-file.js";
 import type { Evidence, EvidenceKind } from "./pair.js";
 
 /**
@@ -27,6 +27,53 @@ export interface ImageBuild {
   tagsKnown: boolean;
   /** build arguments the config passes (compose `args`, skaffold `buildArgs` …) */
   buildArgs?: Record<string, string>;
+  /**
+   * Dockerfiles to try, in order, when `dockerfile` does not exist (a script run from its
+   * own folder or from the repository root); the first that exists is the one built.
+   */
+  fallbacks?: string[];
+  /** other names deployments may give this image (a compose service name), matched by last path segment only */
+  names?: string[];
+  /** "medium" when the build is read from conventions rather than stated (a remote reusable workflow's inputs) */
+  cap?: "medium";
+}
+
+/**
+ * `kustomize edit set image NAME=REF` in a script or recipe: at deploy time the
+ * kustomization in `dir` makes every `NAME` image REF (kubebuilder's `make deploy`).
+ */
+export interface ImageRetag {
+  kind: EvidenceKind;
+  at: Pos;
+  detail: string;
+  /** the image name as the manifests write it */
+  name: string;
+  /** what it becomes (may hold unresolved parts) */
+  to: string;
+  /** the kustomization's folder, root-relative */
+  dir: string;
+}
+
+/** An image built without a Dockerfile (ko, jib, buildpacks): for "why unpaired". */
+export interface DockerlessImage {
+  kind: EvidenceKind;
+  at: Pos;
+  tool: string;
+  /** the image reference as written (may hold unresolved parts); '' when not named */
+  image: string;
+}
+
+/**
+ * What every evidence source may read and add besides builds. Sources get the other build
+ * configs by path (a Makefile's `include`, a local reusable workflow), and add deploy-time
+ * renames and Dockerfile-less builds. A new source (rendered output, issue 14) plugs in by
+ * returning ImageBuilds and adding to these lists.
+ */
+export interface SourceContext {
+  root: string;
+  file(rel: string): SourceFile | undefined;
+  retags: ImageRetag[];
+  dockerless: DockerlessImage[];
 }
 
 export function evidenceOf(build: Pick<ImageBuild, "kind" | "at" | "detail">): Evidence {

@@ -4,10 +4,13 @@ import { parseDockerfile } from "../dockerfile/parse.js";
 import type { Container, Workload } from "../manifest/workload.js";
 import type { Config } from "../config/config.js";
 import type { Pos, SourceFile } from "../source/source-file.js";
-import { evidenceOf, type ImageBuild } from "./build.js";
+import jsyaml from "js-yaml";
+import { evidenceOf, type DockerlessImage, type ImageBuild, type ImageRetag, type SourceContext } from "./build.js";
+import { BAKE_FILE, bakeBuilds } from "./sources/bake.js";
 import { isFirstParty } from "./first-party.js";
 import {
   bindTemplate,
+  displayTemplate,
   hasUnresolved,
   matchesRepository,
   normalizeImageRef,
@@ -57,9 +60,16 @@ const COMPOSE = /(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/;
 const CONFIG = /^\.shipshape\.ya?ml$/;
 
 /** Every build the build configs state, one source module per evidence kind. */
-export function collectBuilds(input: Pick<PairingInput, "root" | "buildConfigs" | "config">): { builds: ImageBuild[]; kustomizations: SourceFile[] } {
+export function collectBuilds(input: Pick<PairingInput, "root" | "buildConfigs" | "config">): {
+  builds: ImageBuild[];
+  kustomizations: SourceFile[];
+  retags: ImageRetag[];
+  dockerless: DockerlessImage[];
+} {
   const builds: ImageBuild[] = [];
   const kustomizations: SourceFile[] = [];
+  const byPath = new Map(input.buildConfigs.map((f) => [f.path, f]));
+  const ctx: SourceContext = { root: input.root, file: (rel) => byPath.get(rel), retags: [], dockerless: [] };
   let configFile: SourceFile | undefined;
   for (const file of input.buildConfigs) {
     const p = file.path;
@@ -67,18 +77,21 @@ export function collectBuilds(input: Pick<PairingInput, "root" | "buildConfigs" 
       if (CONFIG.test(p)) configFile = file;
       else if (KUSTOMIZATION_FILE.test(p)) kustomizations.push(file);
       else if (SKAFFOLD.test(p)) builds.push(...skaffoldBuilds(file));
-      else if (COMPOSE.test(p)) builds.push(...composeBuilds(file, input.root));
-      else if (GITHUB_WORKFLOW.test(p) || GITLAB_CI.test(p) || CLOUD_BUILD.test(p)) builds.push(...ciBuilds(file));
-      else if (MAKEFILE.test(p)) builds.push(...makefileBuilds(file));
+      else if (COMPOSE.test(p)) builds.push(...composeBuilds(file, input.root, ctx));
+      else if (GITHUB_WORKFLOW.test(p) || GITLAB_CI.test(p) || CLOUD_BUILD.test(p)) builds.push(...ciBuilds(file, ctx));
+      else if (MAKEFILE.test(p)) builds.push(...makefileBuilds(file, ctx));
       else if (TILTFILE.test(p)) builds.push(...tiltBuilds(file));
-      else if (SHELL_SCRIPT.test(p)) builds.push(...shellScriptBuilds(file));
-    } catch {
-      // a build config we cannot read is no evidence; its syntax is not ours to report
+      else if (SHELL_SCRIPT.test(p)) builds.push(...shellScriptBuilds(file, ctx));
+      else if (BAKE_FILE.test(p)) builds.push(...bakeBuilds(file));
+    } catch (err) {
+      // a build config that does not parse is no evidence (its syntax is not ours to report);
+      // anything else is a bug that must not make pairs vanish without a trace
+      if (!(err instanceof jsyaml.YAMLException) && !(err instanceof SyntaxError)) throw err;
     }
   }
   const fromConfig = input.config.source !== undefined && configFile && sameFile(input.config.source, input.root, configFile.path) ? configFile : undefined;
   builds.unshift(...configBuilds(input.config, fromConfig, input.root));
-  return { builds, kustomizations };
+  return { builds, kustomizations, retags: ctx.retags, dockerless: ctx.dockerless };
 }
 
 function sameFile(source: string, root: string, rel: string): boolean {
@@ -118,7 +131,7 @@ export interface ImagePairer {
  * its own, so pairing batches of workloads and merging the results equals pairing all.
  */
 export function imagePairer(input: Omit<PairingInput, "workloads">): ImagePairer {
-  const { builds, kustomizations } = collectBuilds(input);
+  const { builds, kustomizations, retags, dockerless } = collectBuilds(input);
   const tree = new KustomizeTree(kustomizations);
   const byPath = new Map(input.dockerfiles.map((d) => [d.file.path, d]));
 
@@ -157,10 +170,27 @@ export function imagePairer(input: Omit<PairingInput, "workloads">): ImagePairer
     return patterns.length ? [...hits, ...patterns] : hits;
   };
 
+  // 3. names: a build's last path segment (and compose service names), for images deployed
+  //    under another registry or prefix than the one built (released, promoted, short names)
+  const byLastName = new Map<string, IndexEntry[]>();
+  for (const r of resolved) {
+    const lasts = new Set<string>();
+    for (const { pattern } of r.repositories) if (pattern.exact) lasts.add(pattern.text.slice(pattern.text.lastIndexOf("/") + 1));
+      else if (pattern.lastSegment !== undefined && !hasUnresolved(pattern.lastSegment)) lasts.add(pattern.lastSegment);
+    for (const n of r.build.names ?? []) lasts.add(n.toLowerCase());
+    for (const last of lasts) push(byLastName, last, { resolved: r, pattern: r.repositories[0]?.pattern ?? { text: last, exact: false } });
+  }
+  const byLast2 = (repository: string): IndexEntry[] => {
+    const hits = byLastName.get(repository.slice(repository.lastIndexOf("/") + 1).toLowerCase()) ?? [];
+    const dockerfiles = new Set(hits.map((h) => `${h.resolved.dockerfile.file.path}\0${h.resolved.target ?? ""}`));
+    return dockerfiles.size === 1 ? hits : [];
+  };
+
   const parsed = new Map<string, Dockerfile>();
   const candidates = input.dockerfiles.map((d) => d.file.path).filter((p) => !explicitDockerfiles.has(p));
   const byName = nameHeuristic(candidates, input.dockerfiles.length, path.basename(input.root));
-  return { builds, pair: (workloads) => pairWorkloads(input, workloads, { builds, tree, byPath, candidates, byName, lookup, parsed }) };
+  const index: PairingIndex = { builds, tree, byPath, candidates, byName, lookup, byLastName: byLast2, retags, dockerless, resolved, parsed };
+  return { builds, pair: (workloads) => pairWorkloads(input, workloads, index) };
 }
 
 interface PairingIndex {
@@ -171,6 +201,11 @@ interface PairingIndex {
   candidates: string[];
   byName: (repositories: string[]) => HeuristicMatch[];
   lookup: (repository: string) => IndexEntry[];
+  /** builds whose image has this last path segment, when they are all of one Dockerfile */
+  byLastName: (repository: string) => IndexEntry[];
+  retags: ImageRetag[];
+  dockerless: DockerlessImage[];
+  resolved: ResolvedBuild[];
   /** Dockerfiles re-read for a build's target or build args, shared by every batch */
   parsed: Map<string, Dockerfile>;
 }
@@ -187,9 +222,41 @@ function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Worklo
       const deployedList = deployedImages(tree, workload, container);
       let paired = false;
       for (const deployed of deployedList) {
-        for (const entry of lookup(deployed.repository)) {
+        for (const entry of nearest(lookup(deployed.repository), workload.file.path)) {
           paired = true;
           draftFor(pairs, entry.resolved, deployed.repository).add(workload, container, deployed, entry);
+        }
+      }
+      // a deploy-time rename (`kustomize edit set image NAME=REF`) of the name the manifest writes
+      if (!paired) {
+        for (const deployed of deployedList) {
+          for (const retag of index.retags) {
+            if (normalizeImageRef(retag.name)?.repository !== deployed.repository) continue;
+            const to = normalizeImageRef(retag.to);
+            if (!to) continue;
+            const entries = hasUnresolved(to.repository) ? index.resolved.flatMap((r) => r.repositories.filter((x) => x.pattern.text === to.repository).map((x) => ({ resolved: r, pattern: x.pattern }))) : lookup(to.repository);
+            for (const entry of entries) {
+              paired = true;
+              const via = { ...deployed, rewrites: [...deployed.rewrites, evidenceOf(retag)] };
+              draftFor(pairs, entry.resolved, deployed.repository).add(workload, container, via, entry);
+            }
+          }
+        }
+      }
+      // the same image name built under another registry or prefix (promoted, released, a short dev name)
+      if (!paired) {
+        for (const deployed of deployedList) {
+          if (deployed.repository.startsWith("docker.io/library/")) continue;
+          for (const entry of index.byLastName(deployed.repository)) {
+            // a name the deploy tool or compose gives anywhere; otherwise the Dockerfile and the manifest share a folder
+            const b = entry.resolved.build;
+            if (b.tagsKnown && !b.names?.length && sharedDepth(entry.resolved.dockerfile.file.path, workload.file.path) === 0) continue;
+            paired = true;
+            const built = entry.pattern.text;
+            const why = evidenceOf({ kind: "heuristic", at: entry.resolved.build.at, detail: `deployed as ${deployed.repository}, built as ${displayTemplate(built)}: the same image name` });
+            const via = { ...deployed, rewrites: [...deployed.rewrites, why] };
+            draftFor(pairs, entry.resolved, deployed.repository).add(workload, container, via, { ...entry, pattern: { text: built, exact: false } });
+          }
         }
       }
       if (!paired) unmatched.push({ workload, container, deployed: deployedList });
@@ -254,6 +321,27 @@ function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Worklo
   };
 }
 
+/**
+ * When builds of several Dockerfiles tag the same image (six scaffolded operators all
+ * building `controller:latest`), the manifest belongs to the nearest: the Dockerfiles
+ * sharing the most leading folders with it. Builds of one Dockerfile are all kept.
+ */
+function nearest(entries: IndexEntry[], manifest: string): IndexEntry[] {
+  if (entries.length < 2) return entries;
+  const depth = entries.map((e) => sharedDepth(e.resolved.dockerfile.file.path, manifest));
+  const max = Math.max(...depth);
+  return max === 0 ? entries : entries.filter((_, i) => depth[i] === max);
+}
+
+/** How many leading folders two root-relative file paths share. */
+function sharedDepth(a: string, b: string): number {
+  const x = a.split("/").slice(0, -1);
+  const y = b.split("/").slice(0, -1);
+  let n = 0;
+  while (n < x.length && n < y.length && x[n] === y[n]) n++;
+  return n;
+}
+
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -261,7 +349,7 @@ function cmp(a: string, b: string): number {
 /** The builds one build config states, each tied to a Dockerfile that exists. */
 function resolveBuild(build: ImageBuild, byPath: Map<string, Dockerfile>, all: Dockerfile[]): ResolvedBuild[] {
   if (!hasUnresolved(build.dockerfile)) {
-    const d = byPath.get(build.dockerfile);
+    const d = [build.dockerfile, ...(build.fallbacks ?? [])].map((p) => byPath.get(p)).find(Boolean);
     return d ? [resolvedWith(build, d, new Map())] : [];
   }
   const { regex, names } = pathMatcher(build.dockerfile);
@@ -364,7 +452,8 @@ class PairDraft {
     this.evidence.set(`${ev.kind}\0${ev.file}\0${ev.line}\0${ev.detail}`, ev);
     for (const r of deployed.rewrites) this.evidence.set(`${r.kind}\0${r.file}\0${r.line}\0${r.detail}`, r);
     if (!this.builds.has(build)) this.builds.set(build, { evidence: ev, at: build.at, ...(entry.tags ? { tags: entry.tags } : {}) });
-    const c: Confidence = build.kind === "heuristic" ? (heuristic ?? "low") : entry.pattern.exact ? "high" : "medium";
+    let c: Confidence = build.kind === "heuristic" ? (heuristic ?? "low") : entry.pattern.exact ? "high" : "medium";
+    if (build.cap && c === "high") c = build.cap;
     if (RANK[c] > RANK[this.confidence]) this.confidence = c;
   }
 

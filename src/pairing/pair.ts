@@ -2,7 +2,7 @@ import type { Dockerfile } from "../dockerfile/model.js";
 import type { Container, Workload } from "../manifest/workload.js";
 import type { Pos } from "../source/source-file.js";
 
-export type EvidenceKind = "config" | "skaffold" | "compose" | "kustomize" | "ci" | "makefile" | "tilt" | "heuristic";
+export type EvidenceKind = "config" | "skaffold" | "compose" | "kustomize" | "ci" | "makefile" | "tilt" | "bake" | "heuristic";
 export type Confidence = "high" | "medium" | "low";
 
 export interface Evidence {

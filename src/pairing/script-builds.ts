@@ -1,6 +1,6 @@
 import type { Lookup } from "../dockerfile/variables.js";
 import type { Pos, SourceFile } from "../source/source-file.js";
-import { dockerfileIn, joinRel, type ImageBuild } from "./build.js";
+import { dockerfileIn, joinRel, type ImageBuild, type SourceContext } from "./build.js";
 import { displayTemplate, nameOf, normalizeImageRef } from "./image-ref.js";
 import { buildCommandsIn, type BuildCommand } from "./shell-build.js";
 import type { EvidenceKind } from "./pair.js";
@@ -14,23 +14,47 @@ export interface ScriptPlace {
   posOf(scriptOffset: number): Pos;
   /** what the script is, for details: "job build, step 3" */
   where: string;
+  /** another folder the script may be run from (the root, for a script without `cd`) */
+  alsoFrom?: string;
 }
 
 /**
  * The image builds of one shell script: each `docker build`-like command with its tags,
  * plus the names `docker tag` gives those images later in the same script.
  */
-export function scriptBuilds(script: string, lookup: Lookup, place: ScriptPlace): ImageBuild[] {
-  const { builds, tags } = buildCommandsIn(script, lookup);
+export function scriptBuilds(script: string, lookup: Lookup, place: ScriptPlace, ctx?: SourceContext): ImageBuild[] {
+  const { builds, tags, retags, dockerless } = buildCommandsIn(script, lookup);
   const out: ImageBuild[] = [];
   for (const b of builds) {
+    const here = b.cd !== undefined ? { ...place, cwd: joinRel(place.cwd, b.cd) ?? place.cwd } : place;
     // kaniko reads --dockerfile as given when it exists, else under the context: try both
-    const candidates = b.tool === "kaniko" && b.file !== undefined ? [fromCommand(b, place), fromCommand(b, place, true)] : [fromCommand(b, place)];
+    const candidates = b.tool === "kaniko" && b.file !== undefined ? [fromCommand(b, here), fromCommand(b, here, true)] : [fromCommand(b, here)];
+    // a script without a `cd` may be run from its folder or from the root: its folder first
+    if (place.alsoFrom !== undefined && b.cd === undefined) {
+      const alt = fromCommand(b, { ...place, cwd: place.alsoFrom });
+      const first = candidates[0];
+      if (alt && first && alt.dockerfile !== first.dockerfile) first.fallbacks = [alt.dockerfile];
+    }
     for (const build of candidates) {
       if (!build) continue;
       for (const t of tags) if (t.at > b.at && build.images.some((i) => sameRef(i, t.source))) build.images.push(t.target);
       out.push(build);
     }
+  }
+  if (ctx) {
+    for (const r of retags) {
+      const dir = joinRel(place.cwd, r.cd ?? ".");
+      if (dir === undefined) continue;
+      ctx.retags.push({
+        kind: place.kind,
+        at: place.posOf(r.at),
+        detail: `${place.where ? `${place.where}: ` : ""}kustomize edit set image ${r.name}=${displayTemplate(r.to)} in ${dir || "."}`,
+        name: r.name,
+        to: r.to,
+        dir,
+      });
+    }
+    for (const d of dockerless) ctx.dockerless.push({ kind: place.kind, at: place.posOf(d.at), tool: d.tool, image: d.image });
   }
   return out;
 }

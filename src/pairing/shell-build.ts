@@ -15,6 +15,26 @@ export interface BuildCommand {
   buildArgs: Record<string, string>;
   /** offset of the command's first word in the text given */
   at: number;
+  /** the folder an earlier `cd` in the same script moved to, as written */
+  cd?: string;
+}
+
+/**
+ * `kustomize edit set image NAME=NEWNAME[:TAG]`: the kustomization in the working folder
+ * rewrites the image NAME to the one given, at deploy time (kubebuilder's `make deploy`).
+ */
+export interface RetagCommand {
+  name: string;
+  to: string;
+  at: number;
+  cd?: string;
+}
+
+/** An image built without a Dockerfile (ko, jib, buildpacks): said so, rather than left silent. */
+export interface DockerlessBuild {
+  tool: string;
+  image: string;
+  at: number;
 }
 
 /** `docker tag SRC DST`: another name for an image built earlier in the same script. */
@@ -51,16 +71,62 @@ const KANIKO_VALUE_OPTIONS = new Set([
  * Makefile recipe, a .sh file). `lookup` resolves variables known from the same file;
  * what stays unknown becomes an unresolved marker (a wildcard when matched).
  */
-export function buildCommandsIn(text: string, lookup: Lookup): { builds: BuildCommand[]; tags: TagCommand[] } {
+export function buildCommandsIn(
+  text: string,
+  lookup: Lookup,
+): { builds: BuildCommand[]; tags: TagCommand[]; retags: RetagCommand[]; dockerless: DockerlessBuild[] } {
   const builds: BuildCommand[] = [];
   const tags: TagCommand[] = [];
-  if (!/build|bud|kaniko|executor|\btag\b/.test(text)) return { builds, tags };
+  const retags: RetagCommand[] = [];
+  const dockerless: DockerlessBuild[] = [];
+  if (!/build|bud|kaniko|executor|\btag\b|set image|\bko\b|jib/.test(text)) return { builds, tags, retags, dockerless };
+  let cd: string | undefined;
   for (const cmd of splitCommands(text, lookup)) {
     const words = cmd.words.map((w) => ({ value: markUnknown(w.value), at: w.at }));
     const name = baseName(words[0]?.value ?? "");
     const sub = words[1]?.value;
     let rest: ShellWord[] | undefined;
     let tool = name;
+    if (name === "cd" && words.length === 2) {
+      const to = words[1]!.value;
+      cd = to.startsWith("/") || to === "-" ? undefined : cd && !to.startsWith("\u0001") ? `${cd}/${to}` : to;
+      continue;
+    }
+    if (/(^|\u0001)kustomize(\u0002)?$/i.test(name) && sub === "edit" && words[2]?.value === "set" && words[3]?.value === "image") {
+      for (const w of words.slice(4)) {
+        const eq = w.value.indexOf("=");
+        if (eq > 0) retags.push({ name: w.value.slice(0, eq), to: w.value.slice(eq + 1), at: words[0]!.at, ...(cd ? { cd } : {}) });
+      }
+      continue;
+    }
+    if (name === "ko" && (sub === "build" || sub === "publish" || sub === "resolve" || sub === "apply")) {
+      dockerless.push({ tool: "ko", image: words.slice(2).find((w) => !w.value.startsWith("-"))?.value ?? "", at: words[0]!.at });
+      continue;
+    }
+    if (/^(mvn|mvnw|gradle|gradlew)$/.test(name.replace(/^\.\//, "")) && words.some((w) => /jib/.test(w.value))) {
+      const image = words.map((w) => /^-Dimage=(.+)$/.exec(w.value)?.[1] ?? /^--image=(.+)$/.exec(w.value)?.[1]).find(Boolean) ?? "";
+      dockerless.push({ tool: "jib", image, at: words[0]!.at });
+      continue;
+    }
+    if (name === "az" && sub === "acr" && words[2]?.value === "build") {
+      // `--image` is its tag; `--registry NAME`, `-g NAME` … take values that are no context
+      const args: ShellWord[] = [];
+      const rest3 = words.slice(3);
+      for (let i = 0; i < rest3.length; i++) {
+        const w = rest3[i]!;
+        if (/^(-r|--registry|-g|--resource-group|--subscription|--agent-pool|--timeout|--source-acr-auth-id|--auth-mode)$/.test(w.value)) i++;
+        else if (w.value === "--image") args.push({ ...w, value: "-t" });
+        else if (w.value.startsWith("--image=")) args.push({ ...w, value: `-t${w.value.slice(8)}` });
+        else args.push(w);
+      }
+      builds.push(withCd(readBuild("az acr build", args, words[0]!.at), cd));
+      continue;
+    }
+    if (name === "gcloud" && sub === "builds" && words[2]?.value === "submit") {
+      const b = readBuild("gcloud builds submit", words.slice(3), words[0]!.at);
+      if (b.tags.length) builds.push(withCd(b, cd));
+      continue;
+    }
     if ((name === "docker" || name === "podman" || name === "nerdctl") && sub === "build") rest = words.slice(2);
     else if ((name === "docker" || name === "podman" || name === "nerdctl") && sub === "image" && words[2]?.value === "build") rest = words.slice(3);
     else if (name === "docker" && sub === "buildx" && (words[2]?.value === "build" || words[2]?.value === "b")) {
@@ -69,7 +135,7 @@ export function buildCommandsIn(text: string, lookup: Lookup): { builds: BuildCo
     } else if (name === "buildah" && (sub === "bud" || sub === "build" || sub === "build-using-dockerfile")) rest = words.slice(2);
     else if (name === "executor" || name === "kaniko") {
       const b = readKaniko(words.slice(1), words[0]!.at);
-      if (b) builds.push(b);
+      if (b) builds.push(withCd(b, cd));
       continue;
     } else if ((name === "docker" || name === "podman") && sub === "tag" && words.length >= 4) {
       tags.push({ source: words[2]!.value, target: words[3]!.value, at: words[0]!.at });
@@ -77,9 +143,13 @@ export function buildCommandsIn(text: string, lookup: Lookup): { builds: BuildCo
     }
     if (!rest) continue;
     if (tool === name) tool = `${name} ${sub === "image" ? "image build" : sub}`;
-    builds.push(readBuild(tool, rest, words[0]!.at));
+    builds.push(withCd(readBuild(tool, rest, words[0]!.at), cd));
   }
-  return { builds, tags };
+  return { builds, tags, retags, dockerless };
+}
+
+function withCd(b: BuildCommand, cd: string | undefined): BuildCommand {
+  return cd ? { ...b, cd } : b;
 }
 
 function readBuild(tool: string, args: ShellWord[], at: number): BuildCommand {
@@ -104,7 +174,9 @@ function readBuild(tool: string, args: ShellWord[], at: number): BuildCommand {
     else if (flag === "--target") out.target = value;
     else if (flag === "--build-arg") addBuildArg(out.buildArgs, value);
   }
-  const context = positional[0];
+  // a word that is only an unknown variable (`$(PUSH)`, `$(EXTRA_OPTS)`) is more likely options than the context
+  const known = positional.filter((p) => !/^\u0001[^\u0002]*\u0002$/.test(p));
+  const context = known.length ? known[known.length - 1] : positional[0];
   if (context !== undefined && context !== "-") out.context = context;
   return out;
 }

@@ -1,5 +1,6 @@
 import type { SourceFile } from "../../source/source-file.js";
-import { dirOf, joinRel, type ImageBuild } from "../build.js";
+import { dirOf, joinRel, type ImageBuild, type SourceContext } from "../build.js";
+import { evaluateMakefile } from "../make-eval.js";
 import { unresolved } from "../image-ref.js";
 import { scriptBuilds } from "../script-builds.js";
 
@@ -7,42 +8,18 @@ export const MAKEFILE = /(^|\/)(Makefile|GNUmakefile|makefile|[\w.-]+\.mk)$/;
 export const SHELL_SCRIPT = /\.sh$/;
 
 /**
- * Makefiles (and *.mk): recipe lines, with the file's variables resolved (`X ?= v`,
- * `X := v`, `X = v`, `export`/`override` too; the last assignment wins, as make reads
- * the whole file first). `$(shell …)`, functions and automatic variables are unknown.
- * Recipes run in the Makefile's folder.
+ * Makefiles (and *.mk): recipe lines as `make` would run them (make-eval.ts: variables
+ * through any number of hops, `include`, `define`/`call`/`foreach`/`eval`, conditionals).
+ * Recipes run in the Makefile's folder; a `cd` in the recipe moves them.
  */
-export function makefileBuilds(file: SourceFile): ImageBuild[] {
-  const lines = logicalLines(file.text);
-  const vars = new Map<string, string>();
-  for (const { text } of lines) {
-    if (text.startsWith("\t")) continue;
-    const m = /^\s*(?:(?:export|override)\s+)*([A-Za-z_][\w.-]*)\s*(\?=|:::?=|\+=|!=|=)\s*(.*)$/.exec(text);
-    if (!m) continue;
-    const [, name, op, value] = m;
-    if (op === "?=" && vars.has(name!)) continue;
-    if (op === "!=") vars.set(name!, unresolved(name!));
-    else if (op === "+=") vars.set(name!, `${vars.get(name!) ?? ""} ${value!.trim()}`.trim());
-    else vars.set(name!, value!.trim());
-  }
-  const expand = (text: string, depth = 0): string =>
-    text.replace(/\$\$|\$\(([^()]*(?:\([^()]*\)[^()]*)*)\)|\$\{([^{}]*)\}|\$([@<*^?%+|])/g, (m, paren?: string, brace?: string, auto?: string) => {
-      if (m === "$$") return "$";
-      if (auto) return unresolved(auto === "*" ? "stem" : auto === "@" ? "target" : "auto");
-      const inner = (paren ?? brace ?? "").trim();
-      if (/^[A-Za-z_][\w.-]*$/.test(inner)) {
-        const v = vars.get(inner);
-        if (v !== undefined && depth < 8) return expand(v, depth + 1);
-        return unresolved(inner);
-      }
-      return unresolved(inner.split(/\s+/)[0] ?? "fn");
-    });
-  const out: ImageBuild[] = [];
+export function makefileBuilds(file: SourceFile, ctx?: SourceContext): ImageBuild[] {
   const cwd = dirOf(file.path);
-  for (const { text, offset } of lines) {
-    if (!text.startsWith("\t")) continue;
-    const recipe = expand(text.slice(1).replace(/^[@+-]+/, ""));
-    out.push(...scriptBuilds(recipe, () => undefined, { file, kind: "makefile", cwd, posOf: () => ({ file, offset: offset + 1 }), where: "" }));
+  const { recipes } = evaluateMakefile(file.text, file.path, cwd, (rel) => ctx?.file(rel));
+  const out: ImageBuild[] = [];
+  for (const { text, offset, file: from } of recipes) {
+    // a recipe that came from an included file points there
+    const src = from === file.path ? file : (ctx?.file(from) ?? file);
+    out.push(...scriptBuilds(text, () => undefined, { file: src, kind: "makefile", cwd, posOf: () => ({ file: src, offset: offset + 1 }), where: "" }, ctx));
   }
   return out;
 }
@@ -52,7 +29,7 @@ export function makefileBuilds(file: SourceFile): ImageBuild[] {
  * `: "${X:=v}"`) give values, the last one before the end winning; commands run from
  * the script's folder (most scripts `cd` there first).
  */
-export function shellScriptBuilds(file: SourceFile): ImageBuild[] {
+export function shellScriptBuilds(file: SourceFile, ctx?: SourceContext): ImageBuild[] {
   if (!/build|bud|executor/.test(file.text)) return [];
   const vars = new Map<string, string>();
   const lookup = (n: string) => vars.get(n);
@@ -66,21 +43,20 @@ export function shellScriptBuilds(file: SourceFile): ImageBuild[] {
     const dflt = /^\s*:\s+"?\$\{([A-Za-z_]\w*):?=([^}]*)\}"?/.exec(line);
     if (dflt && !vars.has(dflt[1]!)) vars.set(dflt[1]!, shellValue(dflt[2]!, lookup));
   }
-  return workingDirectories(file).flatMap((cwd) =>
-    scriptBuilds(file.text, lookup, { file, kind: "makefile", cwd, posOf: (at) => ({ file, offset: at }), where: "" }),
-  );
+  const { cwd, alsoFrom } = workingDirectories(file);
+  return scriptBuilds(file.text, lookup, { file, kind: "makefile", cwd, ...(alsoFrom !== undefined ? { alsoFrom } : {}), posOf: (at) => ({ file, offset: at }), where: "" }, ctx);
 }
 
 /**
  * Where a script's commands run: `cd "$(dirname "$0")/.."` says; without it the script
- * may be run from its folder or from the repository root (CI does), so both are tried
- * and only Dockerfiles that exist pair.
+ * may be run from its folder or from the repository root (CI does): its folder first,
+ * the root only when the Dockerfile is not found from its folder.
  */
-function workingDirectories(file: SourceFile): string[] {
+function workingDirectories(file: SourceFile): { cwd: string; alsoFrom?: string } {
   const own = dirOf(file.path);
   const cd = /^\s*cd\s+"?\$\(\s*dirname\s+"?(?:\$0|\$\{BASH_SOURCE(?:\[0\])?\})"?\s*\)"?(\/[^"\s;&|]*)?"?/m.exec(file.text);
-  if (cd) return [joinRel(own, cd[1] ? cd[1].slice(1) || "." : ".") ?? own];
-  return own === "" ? [""] : [own, ""];
+  if (cd) return { cwd: joinRel(own, cd[1] ? cd[1].slice(1) || "." : ".") ?? own };
+  return own === "" ? { cwd: "" } : { cwd: own, alsoFrom: "" };
 }
 
 function shellValue(raw: string, lookup: (n: string) => string | undefined): string {
@@ -94,23 +70,4 @@ function shellValue(raw: string, lookup: (n: string) => string | undefined): str
     if (a !== undefined) return d ?? "";
     return unresolved(name);
   });
-}
-
-/** Lines with backslash continuations joined, each with the offset where it starts. */
-function logicalLines(text: string): Array<{ text: string; offset: number }> {
-  const out: Array<{ text: string; offset: number }> = [];
-  const raw = text.split("\n");
-  let offset = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const start = offset;
-    let line = raw[i]!.replace(/\r$/, "");
-    offset += raw[i]!.length + 1;
-    while (line.endsWith("\\") && i + 1 < raw.length) {
-      i++;
-      line = line.slice(0, -1) + " " + raw[i]!.replace(/\r$/, "").replace(/^\t/, "");
-      offset += raw[i]!.length + 1;
-    }
-    if (!line.trimStart().startsWith("#")) out.push({ text: line, offset: start });
-  }
-  return out;
 }
