@@ -57,8 +57,23 @@ export function differences(expected: readonly unknown[], actual: readonly unkno
   const want = new Map(expected.map((o) => [resourceKey(o), o]));
   const got = new Map(actual.map((o) => [resourceKey(o), o]));
   const out: string[] = [];
-  for (const [key, o] of want) if (!got.has(key) || !sameValue(o, got.get(key))) out.push(key);
+  for (const [key, o] of want) if (!got.has(key) || !sameValue(unordered(o), unordered(got.get(key)))) out.push(key);
   for (const key of got.keys()) if (!want.has(key)) out.push(key);
+  return out;
+}
+
+/** Lists whose order means nothing to Kubernetes: a strategic merge puts new items first, a proposal appends them. */
+const UNORDERED = new Set(["volumes", "volumeMounts", "volumeDevices", "ports"]);
+
+function unordered(v: unknown, key?: string): unknown {
+  if (Array.isArray(v)) {
+    const items = v.map((x) => unordered(x));
+    return key && UNORDERED.has(key) ? items.map((x) => [JSON.stringify(x), x] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((x) => x[1]) : items;
+  }
+  if (!isObj(v)) return v;
+  // keys sorted too, so two equal items sort alike
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort()) out[k] = unordered(v[k], k);
   return out;
 }
 
