@@ -7,9 +7,12 @@ import { unrenderedReason } from "../render/unrendered.js";
 import { unitJson } from "../report/json.js";
 import { renderFlags, type RenderCliOptions } from "./render-options.js";
 import { proposeExitCode } from "../propose/gate.js";
-import { runPropose } from "../propose/run.js";
+import { runPropose, type ProposeRun } from "../propose/run.js";
+import { isWritable } from "../propose/changes.js";
+import { INPUT_RULES } from "../analyze/input-rules.js";
 import { proposalsJson, proposalsText } from "../propose/text.js";
-import { editDiff, planFileEdits, writeFileEdit } from "../propose/write.js";
+import { editDiff, planFileEdits, UNVERIFIED_COMMENT, writeFileEdit } from "../propose/write.js";
+import { writableChanges, type PlacedProposal } from "../propose/place.js";
 import { parseDuration } from "./duration.js";
 import { UsageError } from "../errors.js";
 import { checkOutput, emit, outputDirectory, parseFormat, readStdin, warn } from "./output.js";
@@ -24,6 +27,8 @@ export interface ProposeOptions extends CommonOptions, RenderCliOptions {
   probe?: boolean;
   write?: boolean;
   dryRun?: boolean;
+  includeUnverified?: boolean;
+  verbose?: boolean;
   timeout: string;
   concurrency: string;
 }
@@ -33,6 +38,9 @@ export async function proposeAction(paths: string[], opts: ProposeOptions, cmd: 
   const failOn = parseFailOn(opts.failOn);
   if (format === "kustomize" && !opts.output) throw new UsageError("--format kustomize writes a folder: give it with --output DIR");
   if (opts.dryRun && !opts.write) throw new UsageError("--dry-run goes with --write");
+  if (opts.includeUnverified && !opts.write) throw new UsageError("--include-unverified goes with --write (the other formats show unverified changes already)");
+  // refuse before reading or printing anything: nothing read from standard input can be written back
+  if (opts.write && paths.includes("-")) throw new UsageError("--write cannot edit manifests read from standard input ('-'): use --format patch and apply it");
   const concurrency = Number.parseInt(opts.concurrency, 10);
   if (!(concurrency >= 1 && concurrency <= 8)) throw new UsageError(`--concurrency: expected 1 to 8, got '${opts.concurrency}'`);
   const timeoutMs = parseDuration(opts.timeout);
@@ -61,13 +69,24 @@ export async function proposeAction(paths: string[], opts: ProposeOptions, cmd: 
   const unrendered = unrenderedReason(scan.workloads.length, scan.units.map(unitJson));
   if (unrendered) process.stderr.write(`shipshape: ${unrendered}\n`);
   let exitCode = unrendered ? 2 : 0;
+  const includeUnverified = opts.includeUnverified === true;
   if (opts.write) {
-    // a rendered workload's changes go to its base or into its overlay (src/render/overlay-propose.ts)
-    const edits = [...planFileEdits(scan.root, placed.filter((p) => !p.workload.rendered), scan.manifests), ...(await planRenderedEdits(scan, placed))];
+    // every edit is planned and checked first: one file that cannot be written stops them all.
+    // A rendered workload's changes go to its base or into its overlay (src/render/overlay-propose.ts),
+    // which gets only what --write writes (unverified changes only when asked, with their comment).
+    const writable = (p: PlacedProposal): PlacedProposal => ({ ...p, changes: writableChanges(p, includeUnverified).map((c) => (c.kind === "unverified" ? { ...c, comment: UNVERIFIED_COMMENT } : c)) });
+    const edits = [...planFileEdits(scan.root, placed.filter((p) => !p.workload.rendered), scan.manifests, { includeUnverified }), ...(await planRenderedEdits(scan, placed.map(writable)))];
+    for (const e of edits) for (const l of e.leftOut ?? []) process.stderr.write(`shipshape: ${e.file}: left out ${l}\n`);
+    const refused = edits.filter((e) => e.problems.length);
+    if (refused.length) {
+      for (const e of refused) process.stderr.write(`shipshape: ${e.file}: ${e.problems.join("; ")}\n`);
+      process.stderr.write(`shipshape: nothing ${opts.dryRun ? "would be" : "was"} written: ${refused.length} file${refused.length > 1 ? "s" : ""} cannot be edited as planned\n`);
+      cmd.setOptionValue("exitCode", 2);
+      return;
+    }
     if (opts.dryRun) {
       await emit(edits.map(editDiff).join(""), opts.output);
-      for (const e of edits) if (e.problems.length) process.stderr.write(`shipshape: ${e.file}: ${e.problems.join("; ")}\n`);
-      cmd.setOptionValue("exitCode", edits.some((e) => e.problems.length) || unrendered ? 2 : 0);
+      cmd.setOptionValue("exitCode", unrendered ? 2 : 0);
       return;
     }
     const failed = new Set<string>();
@@ -83,7 +102,7 @@ export async function proposeAction(paths: string[], opts: ProposeOptions, cmd: 
         exitCode = 2;
       }
     }
-    if (edits.length === 0) process.stderr.write("nothing to write: every manifest already has what propose would add\n");
+    if (edits.length === 0) process.stderr.write(`${nothingToWrite(scan, placed, includeUnverified)}\n`);
   }
   if (format === "kustomize") {
     const dir = await outputDirectory(opts.output!, { create: true });
@@ -104,9 +123,21 @@ export async function proposeAction(paths: string[], opts: ProposeOptions, cmd: 
           ? patchText(placed)
           : format === "json6902"
             ? json6902Text(placed)
-            : proposalsText(placed, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout));
+            : proposalsText(placed, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout), { probed: Boolean(opts.probe), includeUnverified, verbose: Boolean(opts.verbose) });
     await emit(text, opts.output);
   }
   // a file that could not be written (exit 2) outranks the gate
-  cmd.setOptionValue("exitCode", exitCode || proposeExitCode(placed, Boolean(opts.probe), failOn));
+  cmd.setOptionValue("exitCode", exitCode || proposeExitCode(placed, Boolean(opts.probe), failOn, includeUnverified));
+}
+
+/** Why `--write` wrote nothing, without claiming more than was read. */
+function nothingToWrite(scan: ProposeRun["scan"], placed: PlacedProposal[], includeUnverified: boolean): string {
+  const templates = scan.findings.filter((f) => f.ruleId === INPUT_RULES.templateSkipped.id);
+  const unparsed = scan.findings.filter((f) => f.ruleId === INPUT_RULES.parseError.id);
+  const held = placed.reduce((n, p) => n + p.changes.filter((c) => !isWritable(c, includeUnverified)).length, 0);
+  const parts = [placed.length ? "nothing to write: the manifests read already have every change --write makes" : "nothing to write: no workloads were read"];
+  if (held) parts.push(`${held} unverified change${held > 1 ? "s" : ""} held back (--include-unverified writes them)`);
+  if (templates.length) parts.push(`Helm/Go templates were not read (${templates.map((f) => f.file).join(", ")}): render them and propose on the output (helm template … | shipshape propose - --format patch)`);
+  if (unparsed.length) parts.push(`${unparsed.length} file${unparsed.length > 1 ? "s do" : " does"} not parse and ${unparsed.length > 1 ? "were" : "was"} not read`);
+  return parts.join("; ");
 }

@@ -15,11 +15,33 @@ export interface KeyedItem {
 export type PathSegment = string | KeyedItem;
 export type ObjectPath = PathSegment[];
 
+/**
+ * How sure a change is, which decides what `--write` does with it:
+ * - safe: it cannot stop a process that runs today, given what is known statically;
+ * - verified: a probe trial of exactly these settings ran like the baseline;
+ * - unverified: everything else: shown, written only with `--include-unverified`.
+ */
+export type ChangeKind = "safe" | "verified" | "unverified";
+
+interface ChangeBase {
+  path: ObjectPath;
+  value: unknown;
+  /** absent means unverified: only what is proven safe may be written by default */
+  kind?: ChangeKind;
+  /** a YAML comment the editor puts on the line it writes (unverified changes say so) */
+  comment?: string;
+}
+
 export type Change =
   /** Set the value at the path, creating missing parent mappings. */
-  | { op: "set"; path: ObjectPath; value: unknown }
+  | (ChangeBase & { op: "set" })
   /** Append an item to the list at the path, creating the list (and its parents) when missing. */
-  | { op: "append"; path: ObjectPath; value: unknown };
+  | (ChangeBase & { op: "append" });
+
+/** What `--write` writes by default, and with `--include-unverified`. */
+export function isWritable(c: Change, includeUnverified: boolean): boolean {
+  return c.kind === "safe" || c.kind === "verified" || includeUnverified;
+}
 
 export function isKeyed(s: PathSegment): s is KeyedItem {
   return typeof s === "object";

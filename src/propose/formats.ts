@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { applyChanges, type Change, isKeyed, type ObjectPath, pointer, valueAt } from "./changes.js";
+import { applyChanges, type Change, formatPath, isKeyed, type ObjectPath, pointer, valueAt } from "./changes.js";
 import type { PlacedProposal } from "./place.js";
 import { isObj, type Obj } from "../manifest/yaml-value.js";
 
@@ -104,6 +104,7 @@ export function patchText(placed: PlacedProposal[]): string {
     const ns = namespaceOf(p) ? ` -n ${w.namespace}` : "";
     docs.push(
       `# ${w.file.path}: ${w.kind} ${w.name}\n# kubectl patch ${w.kind.toLowerCase()} ${w.name}${ns} --type strategic --patch-file <this document>\n` +
+        unverifiedHeader(p) +
         stringify(strategicMergePatch(p), { lineWidth: 0 }),
     );
   }
@@ -137,7 +138,7 @@ export function kustomizeFiles(placed: PlacedProposal[]): Map<string, string> {
     if (used.has(name)) name = `${name}-${w.namespace}`;
     for (let n = 2; used.has(name); n++) name = `${w.kind.toLowerCase()}-${w.name}-${n}`;
     used.add(name);
-    files.set(`${name}.yaml`, `# from ${w.file.path}\n` + stringify(strategicMergePatch(p), { lineWidth: 0 }));
+    files.set(`${name}.yaml`, `# from ${w.file.path}\n` + unverifiedHeader(p) + stringify(strategicMergePatch(p), { lineWidth: 0 }));
     entries.push({ path: `${name}.yaml`, target: { kind: w.kind, name: w.name, ...(namespaceOf(p) ? { namespace: w.namespace } : {}) } });
   }
   const kustomization = {
@@ -151,6 +152,13 @@ export function kustomizeFiles(placed: PlacedProposal[]): Map<string, string> {
       stringify(kustomization, { lineWidth: 0 }),
   );
   return files;
+}
+
+/** Comment lines naming the changes no trial verified: a patch is applied by hand, so it says which ones. */
+function unverifiedHeader(p: PlacedProposal): string {
+  const paths = p.changes.filter((c) => c.kind === "unverified" || c.kind === undefined).map((c) => formatPath(c.path));
+  if (!paths.length) return "";
+  return `# not verified (shipshape propose --probe verifies them): ${[...new Set(paths)].join(", ")}\n`;
 }
 
 function groupOf(apiVersion: string): string {

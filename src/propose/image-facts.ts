@@ -3,15 +3,22 @@ import { stageChain } from "../dockerfile/stage-chain.js";
 import { lineColumn } from "../source/source-file.js";
 import type { Pos } from "../source/source-file.js";
 
-/** What the Dockerfile says about the image a container runs, with `file:line` for evidence. */
+/**
+ * What is known about the image a container runs without running it: from its paired
+ * Dockerfile, or from the known-images list for an image built elsewhere. `file:line` or the
+ * list's source travels with each fact, for evidence.
+ */
 export interface StaticImageFacts {
-  dockerfile: string;
+  /** where the facts come from */
+  origin: "dockerfile" | "known-image";
+  /** what to name in evidence: `web/Dockerfile`, `postgres:16 (known image)` */
+  label: string;
   /**
    * The user the image runs as: resolved to numbers, root (no USER, or USER root/0), or a
    * name we cannot resolve without the image's /etc/passwd.
    */
   user:
-    | { kind: "non-root"; uid: number; gid?: number; how: string }
+    | { kind: "non-root"; uid: number; gid?: number; how: string; /** the image names it by number, which the kubelet can check against runAsNonRoot */ numeric: boolean }
     | { kind: "root"; how: string }
     | { kind: "unresolved"; name: string; how: string };
   ports: Array<{ port: number; where: string }>;
@@ -22,6 +29,18 @@ export interface StaticImageFacts {
   /** setuid/setgid binaries and user-switching tools the image runs */
   setuid: Array<{ what: string; where: string }>;
   baseImage: string;
+  /**
+   * Nothing the image runs raises privileges (setuid/setgid bits, file capabilities, su or
+   * sudo), as far as the evidence shows: then no_new_privs and, for a non-root process,
+   * dropping every capability cannot stop it.
+   */
+  escalationUnneeded: boolean;
+  /** paths the image writes as shipped (known images), each with its source */
+  writes: Array<{ path: string; where: string }>;
+  /** capabilities a root image needs as shipped (known images) */
+  rootCapabilities?: { add: string[]; where: string };
+  /** the documented way to run a root image as non-root (known images) */
+  nonRootWay?: { uid: number; gid: number; fsGroup?: number; how: string };
 }
 
 export function staticImageFacts(df: Dockerfile, stageName: string | null): StaticImageFacts | undefined {
@@ -40,7 +59,7 @@ export function staticImageFacts(df: Dockerfile, stageName: string | null): Stat
     };
   } else if (u.uid === undefined) user = { kind: "unresolved", name: u.user, how: `USER ${u.raw} at ${at(u.node)}: ${u.detail}` };
   else if (u.uid === 0) user = { kind: "root", how: `USER ${u.raw} at ${at(u.node)}` };
-  else user = { kind: "non-root", uid: u.uid, gid: u.gid, how: `USER ${u.raw} at ${at(u.node)}${u.detail ? ` (${u.detail})` : ""}` };
+  else user = { kind: "non-root", uid: u.uid, gid: u.gid, how: `USER ${u.raw} at ${at(u.node)}${u.detail ? ` (${u.detail})` : ""}`, numeric: /^\d+$/.test(u.user) };
 
   const collect = <T>(pick: (s: Stage) => T[]): T[] => chain.slice().reverse().flatMap(pick);
   const ports = collect((s) => s.expose.filter((e) => e.value.protocol === "tcp").map((e) => ({ port: e.value.port, where: `EXPOSE ${e.value.port} at ${at(e.node)}` })));
@@ -57,5 +76,17 @@ export function staticImageFacts(df: Dockerfile, stageName: string | null): Stat
         .map((t) => ({ what: `${t.value.tool} (setuid-root) in the ${t.value.seenIn}`, where: at(t.node) })),
     ),
   ];
-  return { dockerfile: df.file.path, user, ports, volumes, workdir, fileCapabilities, setuid, baseImage: root.baseImage.value };
+  return {
+    origin: "dockerfile",
+    label: df.file.path,
+    user,
+    ports,
+    volumes,
+    workdir,
+    fileCapabilities,
+    setuid,
+    baseImage: root.baseImage.value,
+    escalationUnneeded: setuid.length === 0 && fileCapabilities.length === 0,
+    writes: [],
+  };
 }

@@ -2,7 +2,7 @@ import type { KubeVersion } from "../kube/version.js";
 import type { Workload, WorkloadKind } from "../manifest/workload.js";
 import { isObj, type Obj } from "../manifest/yaml-value.js";
 import { evaluatePss } from "../pss/evaluate.js";
-import { applyChanges, type Change, formatPath, type ObjectPath, sameValue, valueAt } from "./changes.js";
+import { applyChanges, type Change, formatPath, isWritable, type ObjectPath, sameValue, valueAt } from "./changes.js";
 import type { ContainerDecision, Decided } from "./decide.js";
 import type { ContainerProposal, FieldEvidence, Proposal, VolumeProposal } from "./proposal.js";
 import { volumeName } from "./volume-name.js";
@@ -11,10 +11,15 @@ import { volumeName } from "./volume-name.js";
 export interface PlacedProposal {
   workload: Workload;
   proposal: Proposal;
-  /** edits relative to the workload's object (a List item's own root) */
+  /** edits relative to the workload's object (a List item's own root), each with its kind */
   changes: Change[];
   /** one line per change, in the same order */
   changeEvidence: string[];
+}
+
+/** The changes `--write` makes: safe and verified ones, and unverified ones only when asked. */
+export function writableChanges(p: PlacedProposal, includeUnverified: boolean): Change[] {
+  return p.changes.filter((c) => isWritable(c, includeUnverified));
 }
 
 
@@ -36,15 +41,13 @@ export function podMetadataPath(kind: WorkloadKind): string[] {
 }
 
 const SHARED = ["runAsNonRoot", "runAsUser", "runAsGroup", "seccompProfile", "appArmorProfile"] as const;
-/** Volume sources a non-root process writes to, which fsGroup makes group-writable. */
-const WRITABLE_SOURCES = ["emptyDir", "persistentVolumeClaim", "ephemeral", "csi"];
 
 /**
  * Put each decided value where it belongs: shared fields on the pod when every container
  * wants the same value, else on each container; then keep only the edits that change the
  * manifest. The proposal itself lists the full desired settings (kept ones too).
  */
-export function placeWorkload(workload: Workload, decisions: ContainerDecision[], kube: KubeVersion, verified: boolean, extraEvidence: string[]): PlacedProposal {
+export function placeWorkload(workload: Workload, decisions: ContainerDecision[], kube: KubeVersion, verified: boolean, extraEvidence: string[], nodeAgent?: string): PlacedProposal {
   const obj = workload.object;
   const specPath = podSpecPath(workload.kind);
   const metaPath = podMetadataPath(workload.kind);
@@ -68,10 +71,10 @@ export function placeWorkload(workload: Workload, decisions: ContainerDecision[]
 
   const set = (path: ObjectPath, value: unknown, why: Decided<unknown>, field: string) => {
     const current = valueAt(obj, path);
-    fields.push({ field, value, evidence: why.evidence, source: why.source });
+    fields.push({ field, value, evidence: why.evidence, source: why.source, kind: why.kind });
     evidence.push(`${field}: ${show(value)}: ${why.evidence}`);
     if (sameValue(current, value)) return;
-    changes.push({ op: "set", path, value });
+    changes.push({ op: "set", path, value, kind: why.kind });
     changeEvidence.push(`${formatPath(path)}: ${why.evidence}`);
   };
 
@@ -111,7 +114,7 @@ export function placeWorkload(workload: Workload, decisions: ContainerDecision[]
       const own = ownValue(d);
       const effective = own !== undefined && own !== null ? own : podSc[key];
       if (sameValue(effective, w.value)) {
-        fields.push({ field: label(d, `securityContext.${key}`), value: w.value, evidence: w.evidence, source: w.source });
+        fields.push({ field: label(d, `securityContext.${key}`), value: w.value, evidence: w.evidence, source: w.source, kind: w.kind });
         evidence.push(`${label(d, `securityContext.${key}`)}: ${show(w.value)}: ${w.evidence}`);
         return;
       }
@@ -140,7 +143,7 @@ export function placeWorkload(workload: Workload, decisions: ContainerDecision[]
       const same = Array.isArray(current) && sameValue([...current].map(String).sort(), [...d.add.value].sort());
       if (!same && !(d.add.value.length === 0 && current === undefined)) set([...base, "capabilities", "add"], d.add.value, d.add, label(d, "securityContext.capabilities.add"));
       else {
-        fields.push({ field: label(d, "securityContext.capabilities.add"), value: d.add.value, evidence: d.add.evidence, source: d.add.source });
+        fields.push({ field: label(d, "securityContext.capabilities.add"), value: d.add.value, evidence: d.add.evidence, source: d.add.source, kind: d.add.kind });
         evidence.push(`${label(d, "securityContext.capabilities.add")}: ${show(d.add.value)}: ${d.add.evidence}`);
       }
     }
@@ -161,7 +164,7 @@ export function placeWorkload(workload: Workload, decisions: ContainerDecision[]
         const vol = podVolumes.find((v) => v.name === m.existing);
         containers.get(d)!.volumeMounts.push({ name: m.existing, mountPath: m.path });
         if (vol && isObj(vol.emptyDir) && !volumes.some((v) => v.name === m.existing)) volumes.push({ name: m.existing, emptyDir: vol.emptyDir as VolumeProposal["emptyDir"] });
-        fields.push({ field: label(d, `volumeMounts[${m.path}]`), value: m.existing, evidence: m.evidence, source: "manifest" });
+        fields.push({ field: label(d, `volumeMounts[${m.path}]`), value: m.existing, evidence: m.evidence, source: "manifest", kind: "safe" });
         continue;
       }
       let name = byPath.get(m.path);
@@ -174,27 +177,26 @@ export function placeWorkload(workload: Workload, decisions: ContainerDecision[]
         byPath.set(m.path, name);
         volumes.push({ name, emptyDir: {} });
         if (!reusable) {
-          changes.push({ op: "append", path: [...specPath, "volumes"], value: { name, emptyDir: {} } });
+          changes.push({ op: "append", path: [...specPath, "volumes"], value: { name, emptyDir: {} }, kind: m.kind });
           changeEvidence.push(`${formatPath([...specPath, "volumes"])} + ${name}: emptyDir for ${m.path}`);
         }
-        fields.push({ field: `volumes[${name}]`, value: { emptyDir: {} }, evidence: m.evidence, source: m.source });
+        fields.push({ field: `volumes[${name}]`, value: { emptyDir: {} }, evidence: m.evidence, source: m.source, kind: m.kind });
       }
       containers.get(d)!.volumeMounts.push({ name, mountPath: m.path });
-      changes.push({ op: "append", path: [...containerPath(d), "volumeMounts"], value: { name, mountPath: m.path } });
+      changes.push({ op: "append", path: [...containerPath(d), "volumeMounts"], value: { name, mountPath: m.path }, kind: m.kind });
       changeEvidence.push(`${label(d, "volumeMounts")} + ${m.path}: ${m.evidence}`);
-      fields.push({ field: label(d, `volumeMounts[${m.path}]`), value: name, evidence: m.evidence, source: m.source });
+      fields.push({ field: label(d, `volumeMounts[${m.path}]`), value: name, evidence: m.evidence, source: m.source, kind: m.kind });
       evidence.push(`emptyDir at ${m.path} (${d.container.name}): ${m.evidence}`);
     }
   }
 
-  // fsGroup, when something in the pod is writable storage
-  const writable = volumes.length > 0 || podVolumes.some((v) => WRITABLE_SOURCES.some((s) => v[s] !== undefined));
+  // fsGroup, when a new uid must write the pod's storage
   const fsGroup = decisions.find((d) => d.list === "containers" && d.fsGroup)?.fsGroup ?? decisions.find((d) => d.fsGroup)?.fsGroup;
-  if (writable && fsGroup) {
+  if (fsGroup) {
     const current = podSc.fsGroup;
     if (typeof current === "number" && current > 0) {
       podSecurityContext.fsGroup = current;
-      fields.push({ field: "securityContext.fsGroup", value: current, evidence: "kept: set in the manifest", source: "manifest" });
+      fields.push({ field: "securityContext.fsGroup", value: current, evidence: "kept: set in the manifest", source: "manifest", kind: "safe" });
     } else {
       podSecurityContext.fsGroup = fsGroup.value;
       set([...specPath, "securityContext", "fsGroup"], fsGroup.value, fsGroup, "securityContext.fsGroup");
@@ -212,6 +214,7 @@ export function placeWorkload(workload: Workload, decisions: ContainerDecision[]
   }
   for (const d of decisions) for (const n of d.notes) evidence.push(`${d.container.name}: ${n}`);
   evidence.push(...extraEvidence);
+  const advice = [...new Set(decisions.flatMap((d) => d.advice))];
 
   const proposal: Proposal = {
     workload: {
@@ -228,13 +231,43 @@ export function placeWorkload(workload: Workload, decisions: ContainerDecision[]
     verified,
     ...(Object.keys(podAnnotations).length ? { podAnnotations } : {}),
     fields,
+    advice,
   };
+  if (nodeAgent !== undefined) return adviceOnly(workload, proposal, changes, changeEvidence, decisions, kube, nodeAgent);
   proposal.pss = pssAfter(workload, changes, decisions, kube);
+  proposal.pss.afterWrite = pssAfter(workload, changes.filter((c) => isWritable(c, false)), decisions, kube).level;
   return { workload, proposal, changes, changeEvidence };
 }
 
+/**
+ * A node agent reads or changes the host on purpose: nothing is written, and what would
+ * have been proposed becomes advice to try by hand.
+ */
+function adviceOnly(workload: Workload, proposal: Proposal, changes: Change[], changeEvidence: string[], decisions: ContainerDecision[], kube: KubeVersion, reason: string): PlacedProposal {
+  const advice = changes.length
+    ? [`consider, after testing the agent with it: ${changes.map((c, i) => `${shortChange(workload, c, changeEvidence[i]!)}`).join("; ")}`]
+    : [];
+  const pss = pssAfter(workload, [], decisions, kube);
+  delete proposal.podAnnotations;
+  return {
+    workload,
+    proposal: {
+      ...proposal,
+      podSecurityContext: {},
+      containers: proposal.containers.map((c) => ({ ...c, securityContext: {}, volumeMounts: [] })),
+      volumes: [],
+      fields: [],
+      advice: [...advice, ...(proposal.advice ?? [])],
+      nodeAgent: reason,
+      pss: { ...pss, afterWrite: pss.level },
+    },
+    changes: [],
+    changeEvidence: [],
+  };
+}
+
 /** Apply the edits to a copy and ask the PSS evaluation what level that reaches, and what stops it. */
-function pssAfter(workload: Workload, changes: Change[], decisions: ContainerDecision[], kube: KubeVersion): Proposal["pss"] {
+function pssAfter(workload: Workload, changes: Change[], decisions: ContainerDecision[], kube: KubeVersion): NonNullable<Proposal["pss"]> {
   const copy = structuredClone(workload.object) as Obj;
   applyChanges(copy, changes);
   const podSpec = valueAt(copy, podSpecPath(workload.kind));
@@ -243,15 +276,28 @@ function pssAfter(workload: Workload, changes: Change[], decisions: ContainerDec
   if (isObj(meta) && isObj(meta.annotations)) for (const [k, v] of Object.entries(meta.annotations)) annotations[k] = String(v);
   const result = evaluatePss({ podSpec: isObj(podSpec) ? podSpec : {}, podAnnotations: annotations }, kube);
   const blockers: string[] = [];
+  let evidenced = false;
   const ours = decisions.flatMap((d) => d.blockers);
+  // what the manifest violates as written, so a violation the proposal brings is not blamed on it
+  const before = new Set(evaluatePss(workload, kube).violations.map((v) => v.check));
   for (const v of result.violations) {
-    const explained = ours.filter((b) => b.check === v.check || (v.check === "runAsUser" && b.check === "runAsNonRoot"));
+    const explained = ours.filter((b) => b.check === v.check || (v.check === "runAsUser" && b.check === "runAsNonRoot") || (v.check.startsWith("seccomp") && b.check.startsWith("seccomp")));
     if (explained.length) for (const b of explained) blockers.push(`${v.check}: ${b.reason}`);
-    else blockers.push(`${v.check}: ${v.message} (set in the manifest; propose does not change it)`);
+    else if (before.has(v.check)) blockers.push(`${v.check}: ${v.message} (as the manifest is written; propose does not change it)`);
+    else blockers.push(`${v.check}: ${v.message} (what the proposal adds)`);
+    if (explained.some((b) => b.evidenced)) evidenced = true;
   }
-  return { level: result.level, blockers: [...new Set(blockers)] };
+  return { level: result.level, blockers: [...new Set(blockers)], ...(evidenced ? { imageNeeds: true } : {}) };
 }
 
+
+/** A change as `path = value` below the pod spec, for advice. */
+function shortChange(workload: Workload, c: Change, evidence: string): string {
+  const spec = podSpecPath(workload.kind);
+  const full = evidence.slice(0, evidence.indexOf(": "));
+  const path = spec.every((seg, i) => c.path[i] === seg) ? formatPath(c.path.slice(spec.length)) : full;
+  return c.op === "append" ? `add ${show(c.value)} to ${path}` : `${path}: ${show(c.value)}`;
+}
 
 function show(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);

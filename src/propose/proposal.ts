@@ -17,8 +17,34 @@ export interface Proposal {
   podAnnotations?: Record<string, string>;
   /** Each decision with the field it sets (propose fills it; the probe may leave it out). */
   fields?: FieldEvidence[];
-  /** The Pod Security Standards level the workload reaches with the proposal applied, and what keeps it from `restricted`. */
-  pss?: { level: "privileged" | "baseline" | "restricted"; blockers: string[] };
+  /** Each edit of the manifest the proposal makes, with its kind: `--write` writes safe and verified ones (propose fills it). */
+  changes?: ProposedChange[];
+  /** What to consider by hand; propose never writes it (explicit choices kept as written, node agents). */
+  advice?: string[];
+  /** Why the workload is treated as a node agent (then it gets advice only), when it is one. */
+  nodeAgent?: string;
+  /**
+   * The Pod Security Standards level the workload reaches with every proposed change applied,
+   * and what keeps it from `restricted`; `afterWrite`: the level after a default `--write`
+   * (safe and verified changes only); `imageNeeds`: what blocks restricted is a need of the
+   * image the evidence shows (root, a capability, privilege escalation).
+   */
+  pss?: { level: PssLevel; blockers: string[]; afterWrite?: PssLevel; imageNeeds?: boolean };
+}
+
+export type PssLevel = "privileged" | "baseline" | "restricted";
+
+/** One edit of the manifest, in the `propose --format json` output. */
+export interface ProposedChange {
+  /** where, e.g. `spec.template.spec.containers[web].securityContext.allowPrivilegeEscalation` */
+  path: string;
+  op: "set" | "append";
+  value: unknown;
+  /** safe: cannot stop what runs today; verified: a probe trial ran it; unverified: written only with --include-unverified */
+  kind: "safe" | "verified" | "unverified";
+  /** whether a default `--write` writes it */
+  written: boolean;
+  evidence: string;
 }
 
 /** One field of a proposal and why it has that value. */
@@ -29,6 +55,8 @@ export interface FieldEvidence {
   evidence: string;
   /** how it was decided */
   source: "static" | "probe" | "manifest";
+  /** how sure the value is: safe, verified by a probe trial, or unverified */
+  kind?: "safe" | "verified" | "unverified";
 }
 
 export interface ProposalWorkload {

@@ -73,6 +73,9 @@ export async function runPropose(options: ProposeRunOptions): Promise<ProposeRun
       progress?.update(`verifying ${p.workload.kind} ${p.workload.name}`);
       const v = await verifyPlaced(p, probed, options.timeoutMs);
       p.proposal.verified = v.verified;
+      // the final trial ran exactly these settings: what it ran like the baseline is verified
+      if (v.verified) for (const c of p.changes) if (c.kind !== "safe") c.kind = "verified";
+      if (v.verified) for (const f of p.proposal.fields ?? []) if (f.kind === "unverified") f.kind = "verified";
       p.proposal.evidence.push(...v.evidence);
       for (const c of p.workload.containers) {
         const r = probed.get(containerKey(p.workload, c))?.report;

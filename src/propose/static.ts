@@ -3,6 +3,7 @@ import type { Container, Workload } from "../manifest/workload.js";
 import type { ScanResult } from "../scan/pipeline.js";
 import { decideContainer, type ContainerDecision, type ProbeFacts } from "./decide.js";
 import { staticImageFacts, type StaticImageFacts } from "./image-facts.js";
+import { nodeAgentReason } from "./node-agent.js";
 import { placeWorkload, type PlacedProposal } from "./place.js";
 
 /** The Dockerfile (and stage) a workload container runs, as pairing linked them. */
@@ -47,16 +48,16 @@ export function workloadKey(w: Workload): string {
 export function proposeAll(scan: ScanResult, options: ProposeOptions = {}): PlacedProposal[] {
   const images = imagesByContainer(scan);
   const out: PlacedProposal[] = [];
-  for (const { workload } of scan.workloads) {
+  for (const { workload, pss } of scan.workloads) {
     const decisions: ContainerDecision[] = [];
     for (const container of workload.containers) {
       if (container.kind === "ephemeralContainer") continue; // debugging containers are not part of the template
       const key = containerKey(workload, container);
-      decisions.push(decideContainer({ workload, container, image: images.get(key)?.facts, probe: options.probes?.get(key), kube: scan.kube }));
+      decisions.push(decideContainer({ workload, container, image: images.get(key)?.facts, probe: options.probes?.get(key), kube: scan.kube, restricted: pss.level === "restricted" }));
     }
     if (decisions.length === 0) continue;
     const v = options.verified?.get(workloadKey(workload));
-    out.push(placeWorkload(workload, decisions, scan.kube, v?.verified ?? false, v?.evidence ?? []));
+    out.push(placeWorkload(workload, decisions, scan.kube, v?.verified ?? false, v?.evidence ?? [], nodeAgentReason(workload)));
   }
   return out;
 }

@@ -4,8 +4,8 @@ import path from "node:path";
 import { loadYaml } from "../manifest/yaml-load.js";
 import type { ManifestFile } from "../manifest/load.js";
 import { SourceFile } from "../source/source-file.js";
-import { applyChanges, type ObjectPath, sameValue } from "./changes.js";
-import type { PlacedProposal } from "./place.js";
+import { applyChanges, type Change, type ObjectPath, sameValue } from "./changes.js";
+import { writableChanges, type PlacedProposal } from "./place.js";
 import { unifiedDiff } from "./unified-diff.js";
 import { editYamlText, type ObjectEdits } from "./yaml-edit.js";
 import type { Obj } from "../manifest/yaml-value.js";
@@ -22,51 +22,74 @@ export interface FileEdit {
   create?: boolean;
   /** files (absolute) this edit refers to: it is not written when one of them could not be */
   requires?: string[];
+  /** changes left out of this file, and why (an unverified change cannot be marked in JSON) */
+  leftOut?: string[];
+}
+
+/** The comment `--write --include-unverified` puts on each unverified line it writes. */
+export const UNVERIFIED_COMMENT = "shipshape: not verified; shipshape propose --probe checks it";
+
+export interface PlanOptions {
+  /** write unverified changes too, each marked with UNVERIFIED_COMMENT */
+  includeUnverified?: boolean;
 }
 
 
 /**
- * Splice every workload's changes into its file's text. The result is checked: parsed
+ * Splice every workload's writable changes (safe and verified ones; unverified ones too when
+ * asked, each with a comment saying so) into its file's text. The result is checked: parsed
  * again, each document must equal the original with exactly its changes applied, or the
- * file is left alone and the mismatch reported.
+ * file is left alone and the mismatch reported. Nothing is written here: the caller writes
+ * only when no file has a problem.
  */
-export function planFileEdits(root: string, placed: PlacedProposal[], manifests: ManifestFile[]): FileEdit[] {
-  const byFile = new Map<string, PlacedProposal[]>();
+export function planFileEdits(root: string, placed: PlacedProposal[], manifests: ManifestFile[], options: PlanOptions = {}): FileEdit[] {
+  const include = options.includeUnverified === true;
+  const byFile = new Map<string, Array<{ p: PlacedProposal; changes: Change[] }>>();
   for (const p of placed) {
-    if (p.changes.length === 0) continue;
+    const changes = writableChanges(p, include).map((c) => (c.kind === "unverified" ? { ...c, comment: UNVERIFIED_COMMENT } : c));
+    if (changes.length === 0) continue;
     const list = byFile.get(p.workload.file.path) ?? [];
-    list.push(p);
+    list.push({ p, changes });
     byFile.set(p.workload.file.path, list);
   }
   const edits: FileEdit[] = [];
   for (const [file, list] of byFile) {
     const manifest = manifests.find((m) => m.file.path === file);
-    const before = list[0]!.workload.file.text;
+    const before = list[0]!.p.workload.file.text;
     const abs = path.resolve(root, file);
     const problems: string[] = [];
+    const leftOut: string[] = [];
     // rendered output is no file to write to: its source is a base, a patch or a template
-    if (list.some((p) => p.workload.rendered)) {
-      edits.push({ file, abs, before, after: before, problems: [`rendered by ${list[0]!.workload.rendered!.renderedBy}: not written back (use --format kustomize)`] });
+    if (list.some((e) => e.p.workload.rendered)) {
+      edits.push({ file, abs, before, after: before, problems: [`rendered by ${list[0]!.p.workload.rendered!.renderedBy}: not written back (use --format kustomize)`], leftOut });
       continue;
     }
     if (file === "<stdin>" || !manifest) {
-      edits.push({ file, abs, before, after: before, problems: ["manifests read from standard input cannot be written back: use --format patch"] });
+      edits.push({ file, abs, before, after: before, problems: ["manifests read from standard input cannot be written back: use --format patch"], leftOut });
       continue;
     }
     if (manifest.error) {
-      edits.push({ file, abs, before, after: before, problems: [`the file does not parse (line ${manifest.error.line}): not edited`] });
+      edits.push({ file, abs, before, after: before, problems: [`the file does not parse (line ${manifest.error.line}): not edited`], leftOut });
       continue;
     }
-    const original = loadYaml(new SourceFile(file, before)).docs.map((d) => d.value);
-    const objectEdits: ObjectEdits[] = list.map((p) => ({ docIndex: p.workload.docIndex, prefix: prefixOf(p, original), changes: p.changes }));
     const json = /\.json$/i.test(file);
+    if (json) {
+      // JSON has no comments: an unverified change could not say it is one
+      for (const entry of list) {
+        const unverified = entry.changes.filter((c) => c.kind === "unverified").length;
+        if (unverified) leftOut.push(`${unverified} unverified change${unverified > 1 ? "s" : ""} of ${entry.p.workload.kind} ${entry.p.workload.name}: JSON has no comments to mark ${unverified > 1 ? "them" : "it"} (use --format patch)`);
+        entry.changes = entry.changes.filter((c) => c.kind !== "unverified");
+      }
+    }
+    const original = loadYaml(new SourceFile(file, before)).docs.map((d) => d.value);
+    const objectEdits: ObjectEdits[] = list.filter((e) => e.changes.length).map((e) => ({ docIndex: e.p.workload.docIndex, prefix: prefixOf(e.p, original), changes: e.changes }));
     const result = editYamlText(before, objectEdits, json);
     problems.push(...result.problems);
     if (problems.length === 0) {
       const check = verifyEdit(file, original, result.text, objectEdits);
       if (check) problems.push(check);
     }
-    edits.push({ file, abs, before, after: problems.length ? before : result.text, problems });
+    edits.push({ file, abs, before, after: problems.length ? before : result.text, problems, leftOut });
   }
   return edits;
 }

@@ -30,8 +30,8 @@ export function editYamlText(original: string, edits: ObjectEdits[], json = fals
       const path = [...e.prefix, ...change.path];
       try {
         const next = applyOne(text, e.docIndex, path, change, json);
-        if (typeof next === "string") text = next;
-        else problems.push(`${formatPath(change.path)}: ${next.problem}`);
+        if ("problem" in next) problems.push(`${formatPath(change.path)}: ${next.problem}`);
+        else text = change.comment && !json ? commentLine(next.text, next.at, change.comment) : next.text;
       } catch (err) {
         problems.push(`${formatPath(change.path)}: ${(err as Error).message}`);
       }
@@ -42,10 +42,23 @@ export function editYamlText(original: string, edits: ObjectEdits[], json = fals
 
 type Found =
   | { kind: "found"; node: Node }
-  | { kind: "null"; node: Node } // the key is there with no value (or null)
+  /** path[at] is there with a null value (`~`, `null`) or none at all (`key:`): [start, end) is what to replace */
+  | { kind: "null"; map: YAMLMap; at: number; start: number; end: number }
   | { kind: "missing"; parent: YAMLMap; at: number };
 
-function applyOne(text: string, docIndex: number, path: ObjectPath, change: Change, json: boolean): string | { problem: string } {
+/** The new text, and where what was written starts (for a comment on its line). */
+type Spliced = { text: string; at: number };
+
+/** Put `# comment` at the end of the line holding `offset`, unless that line has a comment already. */
+function commentLine(text: string, offset: number, comment: string): string {
+  let end = text.indexOf("\n", offset);
+  if (end === -1) end = text.length;
+  if (text[end - 1] === "\r") end--;
+  if (text.slice(text.lastIndexOf("\n", offset - 1) + 1, end).includes("#")) return text;
+  return text.slice(0, end) + `  # ${comment}` + text.slice(end);
+}
+
+function applyOne(text: string, docIndex: number, path: ObjectPath, change: Change, json: boolean): Spliced | { problem: string } {
   const docs = parseAllDocuments(text);
   if (!Array.isArray(docs)) return { problem: "the file holds no documents" };
   const doc = docs[docIndex];
@@ -53,7 +66,7 @@ function applyOne(text: string, docIndex: number, path: ObjectPath, change: Chan
   const root = doc.contents as Node | null;
   if (!root) return { problem: `document ${docIndex + 1} is empty` };
   const style = detectStyle(text, root);
-  const found = find(root, path);
+  const found = find(text, root, path);
   if ("problem" in found) return found;
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
 
@@ -65,20 +78,19 @@ function applyOne(text: string, docIndex: number, path: ObjectPath, change: Chan
     }
     return replaceNode(text, node, change.value, style, json, eol);
   }
-  // build the missing part as one nested value
-  const missingFrom = found.kind === "missing" ? found.at : path.length; // "null": the whole value at path replaces null
+  // build the missing part as one nested value (a null value counts as missing: Kubernetes reads `~` as absent)
   let value: unknown = change.op === "append" ? [change.value] : change.value;
-  for (let k = path.length - 1; k > missingFrom; k--) {
+  for (let k = path.length - 1; k > found.at; k--) {
     const seg = path[k]!;
     if (isKeyed(seg)) return { problem: "a list item is missing" };
     value = { [seg]: value };
   }
-  if (found.kind === "null") return replaceNode(text, found.node, value, style, json, eol);
+  if (found.kind === "null") return fillNull(text, found, value, style, json, eol);
   const key = path[found.at] as string;
   return insertPair(text, found.parent, key, value, style, json, eol);
 }
 
-function find(root: Node, path: ObjectPath): Found | { problem: string } {
+function find(text: string, root: Node, path: ObjectPath): Found | { problem: string } {
   let node: Node = root;
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;
@@ -98,9 +110,13 @@ function find(root: Node, path: ObjectPath): Found | { problem: string } {
     const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === seg);
     if (!pair) return { kind: "missing", parent: node, at: i };
     const value = pair.value as Node | null;
-    if (value === null || (isScalar(value) && value.value === null)) {
-      if (value === null) return { problem: `${seg} has no value: give it one ({} or []) and run again` };
-      return { kind: "null", node: value };
+    if (value !== null && isScalar(value) && value.value === null) return { kind: "null", map: node, at: i, start: value.range![0], end: value.range![1] };
+    if (value === null) {
+      // `key:` with nothing after it: the value goes right after the colon
+      const keyEnd = (pair.key as Node).range![1];
+      const colon = text.indexOf(":", keyEnd);
+      if (colon === -1) return { problem: `${seg} has no value: give it one ({} or []) and run again` };
+      return { kind: "null", map: node, at: i, start: colon + 1, end: colon + 1 };
     }
     node = value;
   }
@@ -140,69 +156,98 @@ function detectStyle(text: string, root: Node): Style {
 
 // ── splicing ──
 
-function replaceNode(text: string, node: Node, value: unknown, style: Style, json: boolean, eol: string): string {
+function replaceNode(text: string, node: Node, value: unknown, style: Style, json: boolean, eol: string): Spliced {
   const [start] = node.range!;
-  const end = contentEnd(node);
+  const end = contentEnd(text, node);
   const blockCollection = (isMap(node) || isSeq(node)) && !(node as YAMLMap).flow;
   if (blockCollection && isCollection(value) && !isEmpty(value) && onOwnLine(text, start) && !json) {
     const col = columnOf(text, start);
     const lines = Array.isArray(value) ? renderSeqItems(value, col, style) : Object.entries(value as object).flatMap(([k, v]) => renderPair(k, v, col, style));
-    return text.slice(0, start - col) + lines.join(eol) + text.slice(end);
+    return { text: text.slice(0, start - col) + lines.join(eol) + text.slice(end), at: start - col };
   }
   const space = start === end && text[start - 1] === ":" ? " " : "";
-  return text.slice(0, start) + space + renderFlow(value, json) + text.slice(end);
+  return { text: text.slice(0, start) + space + renderFlow(value, json) + text.slice(end), at: start };
 }
 
-function insertPair(text: string, map: YAMLMap, key: string, value: unknown, style: Style, json: boolean, eol: string): string {
+/**
+ * A key whose value is null (`~`, `null`) or missing (`key:`) gets the value: a block
+ * mapping or list on the lines below the key (a comment after the null stays on the key's
+ * line), or flow text in place.
+ */
+function fillNull(text: string, found: Extract<Found, { kind: "null" }>, value: unknown, style: Style, json: boolean, eol: string): Spliced {
+  const { map, start, end } = found;
+  if (!json && !map.flow && isCollection(value) && !isEmpty(value)) {
+    const col = columnOf(text, map.range![0]);
+    const lines = Array.isArray(value) ? renderSeqItems(value, col + style.seqIndent, style) : Object.entries(value).flatMap(([k, v]) => renderPair(k, v, col + style.step, style));
+    let cut = start;
+    while (cut > 0 && (text[cut - 1] === " " || text[cut - 1] === "\t")) cut--;
+    let lineEnd = text.indexOf("\n", end);
+    if (lineEnd === -1) lineEnd = text.length;
+    if (text[lineEnd - 1] === "\r") lineEnd--;
+    const rest = text.slice(end, lineEnd).trim(); // a comment after the null, or nothing
+    const head = text.slice(0, cut) + (rest ? ` ${rest}` : "");
+    return { text: head + eol + lines.join(eol) + text.slice(lineEnd), at: head.length + eol.length };
+  }
+  const space = start === end && text[start - 1] === ":" ? " " : "";
+  return { text: text.slice(0, start) + space + renderFlow(value, json) + text.slice(end), at: start };
+}
+
+function insertPair(text: string, map: YAMLMap, key: string, value: unknown, style: Style, json: boolean, eol: string): Spliced {
   if (map.flow || json) {
     const pair = `${renderKey(key, json)}: ${renderFlow(value, json)}`;
     if (map.items.length === 0) {
       const [start, end] = map.range!;
-      return text.slice(0, start) + (json ? `{${pair}}` : `{ ${pair} }`) + text.slice(end);
+      return { text: text.slice(0, start) + (json ? `{${pair}}` : `{ ${pair} }`) + text.slice(end), at: start };
     }
-    const at = contentEnd(map.items[map.items.length - 1]!.value as Node | null, map.items[map.items.length - 1]!.key as Node);
-    return text.slice(0, at) + `, ${pair}` + text.slice(at);
+    const at = contentEnd(text, map.items[map.items.length - 1]!.value as Node | null, map.items[map.items.length - 1]!.key as Node);
+    return { text: text.slice(0, at) + `, ${pair}` + text.slice(at), at };
   }
   const col = columnOf(text, map.range![0]);
-  return insertLines(text, contentEnd(map), renderPair(key, value, col, style), eol);
+  return insertLines(text, contentEnd(text, map), renderPair(key, value, col, style), eol);
 }
 
-function appendToSeq(text: string, seq: YAMLSeq, item: unknown, style: Style, json: boolean, eol: string): string {
+function appendToSeq(text: string, seq: YAMLSeq, item: unknown, style: Style, json: boolean, eol: string): Spliced {
   if (seq.flow || json) {
     const rendered = renderFlow(item, json);
     if (seq.items.length === 0) {
       const [start, end] = seq.range!;
-      return text.slice(0, start) + `[${rendered}]` + text.slice(end);
+      return { text: text.slice(0, start) + `[${rendered}]` + text.slice(end), at: start };
     }
-    const at = contentEnd(seq.items[seq.items.length - 1] as Node);
-    return text.slice(0, at) + `, ${rendered}` + text.slice(at);
+    const at = contentEnd(text, seq.items[seq.items.length - 1] as Node);
+    return { text: text.slice(0, at) + `, ${rendered}` + text.slice(at), at };
   }
   const col = columnOf(text, seq.range![0]);
-  return insertLines(text, contentEnd(seq), renderSeqItems([item], col, style), eol);
+  return insertLines(text, contentEnd(text, seq), renderSeqItems([item], col, style), eol);
 }
 
 /** Insert whole lines after the line holding `offset`. */
-function insertLines(text: string, offset: number, lines: string[], eol: string): string {
-  // a block scalar's range ends after its last newline: the lines go right there, not after the next line
-  if (offset > 0 && text[offset - 1] === "\n") return text.slice(0, offset) + lines.map((l) => l + eol).join("") + text.slice(offset);
+function insertLines(text: string, offset: number, lines: string[], eol: string): Spliced {
+  // a range that ends after a newline (a block scalar's): the lines go right there, not after the next line
+  if (offset > 0 && text[offset - 1] === "\n") return { text: text.slice(0, offset) + lines.map((l) => l + eol).join("") + text.slice(offset), at: offset };
   const nl = text.indexOf("\n", offset);
-  if (nl === -1) return text + eol + lines.join(eol);
-  return text.slice(0, nl + 1) + lines.map((l) => l + eol).join("") + text.slice(nl + 1);
+  if (nl === -1) return { text: text + eol + lines.join(eol), at: text.length + eol.length };
+  return { text: text.slice(0, nl + 1) + lines.map((l) => l + eol).join("") + text.slice(nl + 1), at: nl + 1 };
 }
 
-/** Where the last content of a node ends (not its trailing comments). */
-function contentEnd(node: Node | null, fallback?: Node): number {
+/**
+ * Where the last content of a node ends (not its trailing comments). A block scalar's range
+ * runs past its final line break (into the next document's `---` line when it ends one):
+ * the end is the last character that is not a line break or space.
+ */
+function contentEnd(text: string, node: Node | null, fallback?: Node): number {
   if (node === null) return fallback!.range![1];
   if ((isMap(node) || isSeq(node)) && !(node as YAMLMap).flow && (node as YAMLMap).items.length) {
     const items = (node as YAMLMap | YAMLSeq).items;
     const last = items[items.length - 1]!;
     if (isMap(node)) {
       const pair = last as YAMLMap["items"][number];
-      return contentEnd(pair.value as Node | null, pair.key as Node);
+      return contentEnd(text, pair.value as Node | null, pair.key as Node);
     }
-    return contentEnd(last as Node);
+    return contentEnd(text, last as Node);
   }
-  return node.range![1];
+  let end = node.range![1];
+  if (isScalar(node)) while (end > node.range![0] && /\s/.test(text[end - 1]!)) end--;
+  return end;
 }
 
 function columnOf(text: string, offset: number): number {

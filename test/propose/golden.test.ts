@@ -6,7 +6,8 @@ import pc from "picocolors";
 import { json6902Text, kustomizeFiles, patchText } from "../../src/propose/formats.js";
 import { runPropose } from "../../src/propose/run.js";
 import { proposalsJson, proposalsText } from "../../src/propose/text.js";
-import { editDiff, planFileEdits, writeFileEdit } from "../../src/propose/write.js";
+import { editDiff, planFileEdits, UNVERIFIED_COMMENT, writeFileEdit } from "../../src/propose/write.js";
+import { writableChanges } from "../../src/propose/place.js";
 
 /**
  * Golden tests: each fixture repository under fixtures/propose/<situation>/repo, proposed
@@ -20,6 +21,12 @@ const CASES: Array<{ situation: string; kube: string }> = [
   { situation: "mixed", kube: "1.18" },
   { situation: "mixed", kube: "1.25" },
   { situation: "list-json", kube: "1.36" },
+  // shaped like real repositories (issue 12)
+  { situation: "node-agent", kube: "1.36" },
+  { situation: "es-sysctl", kube: "1.36" },
+  { situation: "compose-app", kube: "1.36" },
+  { situation: "operator-restricted", kube: "1.36" },
+  { situation: "drop-all-lowercase", kube: "1.36" },
 ];
 const temps: string[] = [];
 afterAll(() => temps.forEach((t) => rmSync(t, { recursive: true, force: true })));
@@ -49,10 +56,10 @@ function manifestFiles(dir: string): string[] {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.(ya?ml|json)$/.test(e.name) && !e.name.startsWith(".")) out.push(path.relative(dir, p));
+      else if (/\.(ya?ml|json)$/.test(e.name) && !e.name.startsWith(".") && !/compose/.test(e.name)) out.push(path.relative(dir, p));
     }
   };
-  walk(path.join(dir, "k8s"));
+  walk(dir);
   return out.sort();
 }
 
@@ -65,13 +72,14 @@ for (const { situation, kube } of CASES) {
       const { placed } = await runPropose({ paths: [dir], kubeVersion: kube, probe: false, timeoutMs: 30_000, concurrency: 2 });
       golden(path.join(expected, "proposals.json"), JSON.stringify(proposalsJson(placed), null, 2) + "\n");
       golden(path.join(expected, "proposals.txt"), proposalsText(placed, noColor));
+      golden(path.join(expected, "proposals-verbose.txt"), proposalsText(placed, noColor, { probed: false, includeUnverified: false, verbose: true }));
       golden(path.join(expected, "patch.yaml"), patchText(placed));
       golden(path.join(expected, "json6902.json"), json6902Text(placed));
       for (const [name, text] of kustomizeFiles(placed)) golden(path.join(expected, "kustomize", name), text);
       for (const p of placed) expect(p.proposal.verified).toBe(false);
     });
 
-    it("writes the manifests in place exactly as expected, and a second run changes nothing", async () => {
+    it("writes only the safe changes in place, exactly as expected, and a second run writes nothing", async () => {
       const dir = copyRepo(situation);
       const files = manifestFiles(dir);
       const before = new Map(files.map((f) => [f, readFileSync(path.join(dir, f), "utf8")]));
@@ -81,16 +89,35 @@ for (const { situation, kube } of CASES) {
       golden(path.join(expected, "dry-run.diff"), edits.map(editDiff).join(""));
       for (const e of edits) expect((await writeFileEdit(e)).status).toBe("written");
       for (const f of files) golden(path.join(expected, "written", f), readFileSync(path.join(dir, f), "utf8"));
+      // without a probe nothing is verified: every written line is a safe one, and none carries the unverified comment
+      for (const f of files) expect(readFileSync(path.join(dir, f), "utf8")).not.toContain(UNVERIFIED_COMMENT);
 
-      // idempotent: the written manifests need nothing more
+      // idempotent: the written manifests need nothing more that --write would write
       const second = await runPropose({ paths: [dir], kubeVersion: kube, probe: false, timeoutMs: 30_000, concurrency: 2 });
-      for (const p of second.placed) expect(p.changes, `${p.workload.name}`).toEqual([]);
+      for (const p of second.placed) expect(writableChanges(p, false), `${p.workload.name}`).toEqual([]);
       expect(planFileEdits(second.scan.root, second.placed, second.scan.manifests)).toEqual([]);
-      // the proposals themselves are the same the second time (the settings were kept)
-      const strip = (x: unknown) => JSON.parse(JSON.stringify(x, (k, v) => (k === "evidence" || k === "fields" ? undefined : v)));
+      // the proposals themselves are the same the second time (the settings were kept); a held-back read-only
+      // root is no longer proposed once the written workload meets restricted (which does not ask for it)
+      const held = new Set(["evidence", "fields", "changes", "pss", "advice", "readOnlyRootFilesystem", "volumeMounts", "volumes"]);
+      const strip = (x: unknown) => JSON.parse(JSON.stringify(x, (k, v) => (held.has(k) ? undefined : v)));
       expect(strip(proposalsJson(second.placed))).toEqual(strip(proposalsJson(first.placed)));
       // unchanged files stay byte-identical
       for (const f of files) if (!edits.some((e) => e.file === f)) expect(readFileSync(path.join(dir, f), "utf8")).toBe(before.get(f));
+    });
+
+    it("with --include-unverified writes every change, each unverified one marked, and a second run changes nothing", async () => {
+      const dir = copyRepo(situation);
+      const files = manifestFiles(dir);
+      const first = await runPropose({ paths: [dir], kubeVersion: kube, probe: false, timeoutMs: 30_000, concurrency: 2 });
+      const edits = planFileEdits(first.scan.root, first.placed, first.scan.manifests, { includeUnverified: true });
+      for (const e of edits) expect(e.problems, e.file).toEqual([]);
+      golden(path.join(expected, "dry-run-include-unverified.diff"), edits.map(editDiff).join(""));
+      for (const e of edits) expect((await writeFileEdit(e)).status).toBe("written");
+      for (const f of files) golden(path.join(expected, "written-include-unverified", f), readFileSync(path.join(dir, f), "utf8"));
+      const second = await runPropose({ paths: [dir], kubeVersion: kube, probe: false, timeoutMs: 30_000, concurrency: 2 });
+      const json = (f: string) => /\.json$/.test(f);
+      for (const p of second.placed) if (!json(p.workload.file.path)) expect(p.changes, `${p.workload.name}`).toEqual([]);
+      expect(planFileEdits(second.scan.root, second.placed, second.scan.manifests, { includeUnverified: true }).filter((e) => e.after !== e.before)).toEqual([]);
     });
   });
 }

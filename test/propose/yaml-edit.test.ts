@@ -24,7 +24,7 @@ describe("editYamlText splices only what changes", () => {
     ]);
     expect(r.problems).toEqual([]);
     expect(r.text).toBe(
-      "spec:\r\n  containers:\r\n  - name: app\r\n    securityContext: { privileged: false }\r\n  volumes: [{ name: tmp, emptyDir: {} }]\r\n  securityContext:\r\n    runAsNonRoot: true",
+      "spec:\r\n  containers:\r\n  - name: app\r\n    securityContext: { privileged: false }\r\n  volumes:\r\n  - name: tmp\r\n    emptyDir: {}\r\n  securityContext:\r\n    runAsNonRoot: true",
     );
   });
 
