@@ -11,7 +11,7 @@ import { runPropose, type ProposeRun } from "../propose/run.js";
 import { isWritable } from "../propose/changes.js";
 import { INPUT_RULES } from "../analyze/input-rules.js";
 import { proposalsJson, proposalsText } from "../propose/text.js";
-import { editDiff, planFileEdits, UNVERIFIED_COMMENT, writeFileEdit } from "../propose/write.js";
+import { editDiff, planFileEdits, writeFileEdit } from "../propose/write.js";
 import { writableChanges, type PlacedProposal } from "../propose/place.js";
 import { parseDuration } from "./duration.js";
 import { UsageError } from "../errors.js";
@@ -74,7 +74,12 @@ export async function proposeAction(paths: string[], opts: ProposeOptions, cmd: 
     // every edit is planned and checked first: one file that cannot be written stops them all.
     // A rendered workload's changes go to its base or into its overlay (src/render/overlay-propose.ts),
     // which gets only what --write writes (unverified changes only when asked, with their comment).
-    const writable = (p: PlacedProposal): PlacedProposal => ({ ...p, changes: writableChanges(p, includeUnverified).map((c) => (c.kind === "unverified" ? { ...c, comment: UNVERIFIED_COMMENT } : c)) });
+    // An overlay patch propose creates is serialised, not spliced: it could not carry the comment an
+    // unverified change must have, so a rendered workload gets its safe and verified changes only.
+    const rendered = placed.filter((p) => p.workload.rendered);
+    const heldInOverlays = includeUnverified ? rendered.reduce((n, p) => n + p.changes.filter((c) => !isWritable(c, false)).length, 0) : 0;
+    if (heldInOverlays) process.stderr.write(`shipshape: ${heldInOverlays} unverified change${heldInOverlays > 1 ? "s" : ""} of rendered workloads not written: an overlay patch cannot mark them as not verified (use --format kustomize)\n`);
+    const writable = (p: PlacedProposal): PlacedProposal => ({ ...p, changes: writableChanges(p, false) });
     const edits = [...planFileEdits(scan.root, placed.filter((p) => !p.workload.rendered), scan.manifests, { includeUnverified }), ...(await planRenderedEdits(scan, placed.map(writable)))];
     for (const e of edits) for (const l of e.leftOut ?? []) process.stderr.write(`shipshape: ${e.file}: left out ${l}\n`);
     const refused = edits.filter((e) => e.problems.length);

@@ -84,6 +84,12 @@ describe("propose --write plans all edits, then writes", () => {
       "chart/templates/deployment.yaml":
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: {{ .Values.image }}\n",
     });
+    // only the chart: nothing was read, and propose says so (exit 2: nothing was proposed for what is deployed)
+    const only = runCli(["propose", dir, "--write", "--kube-version", "1.36"]);
+    expect(only.code).toBe(2);
+    expect(only.stderr).toMatch(/nothing to write: no workloads were read; Helm\/Go templates were not read \(chart\/templates\/deployment\.yaml\)/);
+    // beside a hardened manifest: the manifest is done, the template is named as not read
+    writeFileSync(path.join(dir, "pod.yaml"), pod("p", "  securityContext:\n    seccompProfile: { type: RuntimeDefault }\n"));
     const run = runCli(["propose", dir, "--write", "--kube-version", "1.36"]);
     expect(run.code).toBe(0);
     expect(run.stderr).not.toMatch(/every manifest already has/);
