@@ -27,3 +27,11 @@ export function podField(workload: Workload, key: string): Obj | undefined {
   const v = workload.podSpec[key];
   return isObj(v) ? v : undefined;
 }
+
+/** net.ipv4.ip_unprivileged_port_start from the pod's sysctls (1024 when not set). */
+export function unprivilegedPortStart(podSpec: Record<string, unknown>): number {
+  const sc = podSpec.securityContext;
+  const sysctls = isObj(sc) && Array.isArray(sc.sysctls) ? sc.sysctls : [];
+  for (const s of sysctls) if (isObj(s) && s.name === "net.ipv4.ip_unprivileged_port_start" && /^\d+$/.test(String(s.value))) return Number(s.value);
+  return 1024;
+}

@@ -1,5 +1,5 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
-import { place, PROBE_HINT } from "./places.js";
+import { place, PROBE_HINT, userLabel, userRef } from "./places.js";
 
 export default defineAnalyzer({
   id: "consistency/image-runs-as-root",
@@ -29,10 +29,10 @@ export default defineAnalyzer({
     if (user.uid !== 0 || !/^\d+$/.test(user.user)) return; // a name is consistency/non-numeric-user's case
     report({
       at: sc.runAsNonRoot.node,
-      message: `container '${container.name}' sets runAsNonRoot: true (${manifest}) without runAsUser, and ${place(user.node)} 'USER ${user.raw}' runs the image as root: the kubelet refuses to start it; set a non-root USER in the Dockerfile or runAsUser in the manifest`,
+      message: `container '${container.name}' sets runAsNonRoot: true (${manifest}) without runAsUser, and ${userRef(user)} runs the image as root: the kubelet refuses to start it; set a non-root USER in the Dockerfile or runAsUser in the manifest`,
       why,
       fix,
-      related: [{ at: user.node, message: `USER ${user.raw}` }],
+      related: [{ at: user.node, message: userLabel(user) }],
     });
   },
 });

@@ -1,5 +1,5 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
-import { place, PROBE_HINT } from "./places.js";
+import { place, PROBE_HINT, userLabel, userRef } from "./places.js";
 
 export default defineAnalyzer({
   id: "consistency/non-numeric-user",
@@ -12,12 +12,12 @@ export default defineAnalyzer({
     if (!user || sc.runAsNonRoot?.value !== true || typeof sc.runAsUser?.value === "number") return;
     if (/^\d+$/.test(user.user)) return;
     const manifest = place(sc.runAsNonRoot.node);
-    const related = [{ at: user.node, message: `USER ${user.raw}` }];
+    const related = [{ at: user.node, message: userLabel(user) }];
     if (user.user === "" || /\$/.test(user.user)) {
       report({
         at: sc.runAsNonRoot.node,
         severity: "warning",
-        message: `container '${container.name}' sets runAsNonRoot: true (${manifest}) without runAsUser, and ${place(user.node)} 'USER ${user.raw}' cannot be resolved statically: if it is not a number the kubelet refuses to start the container; set a numeric runAsUser, or ${PROBE_HINT}`,
+        message: `container '${container.name}' sets runAsNonRoot: true (${manifest}) without runAsUser, and ${userRef(user)} cannot be resolved statically: if it is not a number the kubelet refuses to start the container; set a numeric runAsUser, or ${PROBE_HINT}`,
         related,
       });
       return;
@@ -25,7 +25,7 @@ export default defineAnalyzer({
     const known = user.uid !== undefined && user.uid !== 0;
     report({
       at: sc.runAsNonRoot.node,
-      message: `container '${container.name}' sets runAsNonRoot: true (${manifest}) without a numeric runAsUser, and ${place(user.node)} 'USER ${user.raw}' names a user: the kubelet cannot verify it is non-root and refuses to start the container; ${
+      message: `container '${container.name}' sets runAsNonRoot: true (${manifest}) without a numeric runAsUser, and ${userRef(user)} names a user: the kubelet cannot verify it is non-root and refuses to start the container; ${
         user.uid === 0
           ? `'${user.user}' is root: switch the image to a non-root numeric USER`
           : known

@@ -19,7 +19,21 @@ export const PROBE_HINT = "run `shipshape probe` on the image to read it";
 /** How the image's user reads in a message: "USER app (uid 10001, useradd … at line 3)". */
 export function describeUser(dockerfile: Dockerfile, user: DockerUser | undefined): string {
   if (!user) return `${dockerfile.file.path} sets no USER (root, unless the base image sets one)`;
+  return userRef(user);
+}
+
+/**
+ * Where the image's user is decided, for a message: `Dockerfile:7 'USER app'`, or for a
+ * Dockerfile without USER whose base image is known, its FROM line and what the base runs as.
+ */
+export function userRef(user: DockerUser): string {
+  if (user.fromBase) return `${place(user.node)} 'FROM ${user.fromBase.image}' (no USER: ${user.detail})`;
   return `${place(user.node)} 'USER ${user.raw}'`;
+}
+
+/** The same, short, for a finding's related location. */
+export function userLabel(user: DockerUser): string {
+  return user.fromBase ? `FROM ${user.fromBase.image}: the base image's user ${user.raw}` : `USER ${user.raw}`;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
 import { isObj } from "../../src/manifest/yaml-value.js";
 import type { Pos } from "../../src/source/source-file.js";
-import { effectiveUid, finalChain, listsCap, place } from "./places.js";
+import { effectiveUid, finalChain, listsCap, place, userLabel, userRef } from "./places.js";
+import { unprivilegedPortStart } from "../pod-spec.js";
 
 export default defineAnalyzer({
   id: "consistency/privileged-port",
@@ -31,7 +32,7 @@ export default defineAnalyzer({
       from === "manifest"
         ? `runs as uid ${uid} (${place(sc.runAsUser!.node)})`
         : user
-          ? `runs as ${uid !== undefined ? `uid ${uid}` : `'${user.user}'`} from ${place(user.node)} 'USER ${user.raw}'`
+          ? `runs as ${uid !== undefined ? `uid ${uid}` : `'${user.user}'`} from ${userRef(user)}`
           : "runs as a non-root user";
     for (const [port, { at, expose }] of ports) {
       const declared = [at ? `containerPort ${port} (${place(at)})` : "", expose ? `EXPOSE ${port} (${place(expose)})` : ""].filter(Boolean).join(" and ");
@@ -42,17 +43,9 @@ export default defineAnalyzer({
         why: "Kubernetes, unlike Docker, does not lower net.ipv4.ip_unprivileged_port_start: the process exits with 'bind: permission denied'",
         related: [
           ...(expose ? [{ at: expose, message: `EXPOSE ${port}` }] : []),
-          ...(from === "image" && user ? [{ at: user.node, message: `USER ${user.raw}` }] : []),
+          ...(from === "image" && user ? [{ at: user.node, message: userLabel(user) }] : []),
         ],
       });
     }
   },
 });
-
-/** net.ipv4.ip_unprivileged_port_start from the pod's sysctls (1024 when not set). */
-function unprivilegedPortStart(podSpec: Record<string, unknown>): number {
-  const sc = podSpec.securityContext;
-  const sysctls = isObj(sc) && Array.isArray(sc.sysctls) ? sc.sysctls : [];
-  for (const s of sysctls) if (isObj(s) && s.name === "net.ipv4.ip_unprivileged_port_start" && /^\d+$/.test(String(s.value))) return Number(s.value);
-  return 1024;
-}

@@ -1,7 +1,7 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
 import type { DockerUser, Stage } from "../../src/dockerfile/model.js";
 import type { Located } from "../../src/source/source-file.js";
-import { finalChain, place, PROBE_HINT } from "./places.js";
+import { finalChain, place, PROBE_HINT, userLabel, userRef } from "./places.js";
 
 /** Paths the image gives to its user: `COPY --chown`, `chown` in RUN, the home a useradd creates. */
 function ownedPaths(chain: Stage[], user: DockerUser): Located<string>[] {
@@ -31,13 +31,13 @@ export default defineAnalyzer({
     if (runAsUser === undefined && runAsGroup === undefined) return;
     const owned = ownedPaths(finalChain(dockerfile), user);
     const paths = [...new Set(owned.map((o) => o.value))];
-    const related = [{ at: user.node, message: `USER ${user.raw}` }, ...owned.slice(0, 5).map((o) => ({ at: o.node, message: `owned by ${user.user}: ${o.value}` }))];
+    const related = [{ at: user.node, message: userLabel(user) }, ...owned.slice(0, 5).map((o) => ({ at: o.node, message: `owned by ${user.user}: ${o.value}` }))];
     if (user.uid === undefined) {
       if (paths.length === 0 || runAsUser === undefined) return;
       report({
         at: sc.runAsUser!.node,
         severity: "note",
-        message: `container '${container.name}' runs as uid ${runAsUser} (${place(sc.runAsUser!.node)}); the uid of ${place(user.node)} 'USER ${user.raw}', which owns ${paths.join(", ")}, cannot be resolved statically: ${PROBE_HINT} and compare`,
+        message: `container '${container.name}' runs as uid ${runAsUser} (${place(sc.runAsUser!.node)}); the uid of ${userRef(user)}, which owns ${paths.join(", ")}, cannot be resolved statically: ${PROBE_HINT} and compare`,
         related,
       });
       return;
@@ -51,7 +51,7 @@ export default defineAnalyzer({
     report({
       at,
       severity: paths.length ? "warning" : "note",
-      message: `container '${container.name}': ${problems.join(", and ")} from ${place(user.node)} 'USER ${user.raw}' (${user.detail})${
+      message: `container '${container.name}': ${problems.join(", and ")} from ${userRef(user)}${user.fromBase ? "" : ` (${user.detail})`}${
         paths.length ? `: ${paths.join(", ")} belong to ${user.user} and will not be writable` : ""
       }; use the image's ids or rebuild the image with the ones the manifest sets`,
       why: "files the image gives to its user (COPY --chown, chown, the home directory) are not writable by another uid: writes fail with 'permission denied'",

@@ -1,3 +1,4 @@
+import knownImageWrites from "./known-image-writes.js";
 import writableRoot from "./writable-root.js";
 
-export default [writableRoot];
+export default [writableRoot, knownImageWrites];

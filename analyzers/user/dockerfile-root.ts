@@ -17,6 +17,15 @@ export default defineAnalyzer({
       });
       return;
     }
+    if (user.fromBase) {
+      if (user.uid !== 0) return; // a known non-root base image (distroless :nonroot, bitnami) decides
+      report({
+        at: stage.node,
+        message: `${dockerfile.file.path}: the final stage${stage.name ? ` '${stage.name}'` : ""} sets no USER and ${user.detail}: the image runs as root; add 'USER 10001:10001' after the steps that need root`,
+        why: "a pod without runAsUser then runs as uid 0, and runAsNonRoot: true makes the kubelet refuse it",
+      });
+      return;
+    }
     if (user.uid === 0 || user.user === "root") {
       report({
         at: user.node,

@@ -1,4 +1,5 @@
 import type { Dockerfile } from "../dockerfile/model.js";
+import type { KnownImage } from "../known-images/lookup.js";
 import type { Container, Workload } from "../manifest/workload.js";
 import type { Pair } from "../pairing/pair.js";
 import type { KubeVersion } from "../kube/version.js";
@@ -22,11 +23,20 @@ export interface Report {
 
 type ReportFn = (r: Report) => void;
 
+/** What is known about the image a container runs, without running it. */
+export interface ContainerImageFacts {
+  /** the Dockerfile pairing links to the container, when this repository builds its image */
+  dockerfile?: Dockerfile;
+  /** the known-images entry for the image it names, when no Dockerfile here builds it */
+  known?: KnownImage;
+}
+
 export interface ContainerContext {
   container: Container;
   workload: Workload;
   kube: KubeVersion;
   report: ReportFn;
+  image: ContainerImageFacts;
 }
 export interface WorkloadContext {
   workload: Workload;

@@ -3,7 +3,8 @@ import type { Container, Workload } from "../manifest/workload.js";
 import type { Pair } from "../pairing/pair.js";
 import type { KubeVersion } from "../kube/version.js";
 import { locate, type Pos } from "../source/source-file.js";
-import type { Analyzer, Report } from "./define.js";
+import type { Analyzer, ContainerImageFacts, Report } from "./define.js";
+import { knownImage, type KnownImage } from "../known-images/lookup.js";
 import type { Finding, Severity, WorkloadRef } from "./finding.js";
 import type { RuleSetting } from "../config/config.js";
 
@@ -100,6 +101,7 @@ export function analyze(input: AnalysisInput, analyzers: readonly Analyzer[], ru
   const withReporter = <A extends Analyzer>(a: A) => ({ a, report: (r: Report) => emit(a, r, at, where) });
   const workloadChecks = byScope("workload").map(withReporter);
   const containerChecks = byScope("container").map(withReporter);
+  const images = containerImages(input.pairs);
   for (const workload of input.workloads) {
     at = workload.node;
     where = { workload };
@@ -107,7 +109,8 @@ export function analyze(input: AnalysisInput, analyzers: readonly Analyzer[], ru
     for (const container of workload.containers) {
       at = container.node;
       where = { workload, container };
-      for (const { a, report } of containerChecks) a.check({ workload, container, kube: input.kube, report });
+      const image = images(container);
+      for (const { a, report } of containerChecks) a.check({ workload, container, kube: input.kube, report, image });
     }
   }
   const pairAnalyzers = byScope("pair");
@@ -126,6 +129,25 @@ export function analyze(input: AnalysisInput, analyzers: readonly Analyzer[], ru
     }
   }
   return { findings, suppressed: suppressedKeys.length, suppressedKeys };
+}
+
+/**
+ * What each container's image is: its paired Dockerfile, else the known-images entry for the
+ * reference it names (looked up once per distinct reference).
+ */
+function containerImages(pairs: readonly Pair[]): (c: Container) => ContainerImageFacts {
+  const paired = new Map<Container, Dockerfile>();
+  for (const pair of pairs) for (const t of pair.targets) if (!paired.has(t.container)) paired.set(t.container, pair.dockerfile);
+  const known = new Map<string, KnownImage | undefined>();
+  return (c) => {
+    const dockerfile = paired.get(c);
+    if (dockerfile) return { dockerfile };
+    const ref = c.image?.value;
+    if (!ref) return {};
+    if (!known.has(ref)) known.set(ref, knownImage(ref));
+    const k = known.get(ref);
+    return k ? { known: k } : {};
+  };
 }
 
 function isSuppressed(f: Finding, ctx: { workload?: Workload; dockerfile?: Dockerfile }): boolean {

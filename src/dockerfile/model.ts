@@ -6,6 +6,7 @@ export type UserResolution =
   | "substitution" // USER $APP_UID after ARG/ENV substitution
   | "created-in-stage" // name created by useradd/adduser/groupadd/addgroup in the stage chain
   | "well-known" // root, nobody, … with their conventional ids
+  | "base-image" // no USER anywhere: the known base image's user (src/known-images)
   | "unresolved"; // a name with no creation we can see: ask `probe`
 
 export interface DockerUser {
@@ -23,6 +24,8 @@ export interface DockerUser {
   resolvedBy: UserResolution;
   /** one line saying how, e.g. "useradd -u 10001 app at line 7" */
   detail: string;
+  /** set when no USER is written and the user is the known base image's (`node` is its FROM line) */
+  fromBase?: { image: string; source: string };
 }
 
 export interface ExposedPort {
@@ -135,8 +138,9 @@ export interface Dockerfile {
   final: Stage | undefined;
   /**
    * The user the final image runs as: the last USER in the final stage's chain
-   * (inherited through `FROM <stage>`), or undefined when no stage sets one (root,
-   * unless the base image sets a user we cannot see).
+   * (inherited through `FROM <stage>`); when no stage sets one, the user of a known base
+   * image (`resolvedBy: "base-image"`); else undefined (root, unless the base image sets a
+   * user we cannot see).
    */
   effectiveUser: DockerUser | undefined;
   /** problems found while reading: unknown instruction, missing FROM … */

@@ -5,6 +5,7 @@ import { InstructionText } from "./instruction-text.js";
 import type { Dockerfile, DockerfileOptions, Stage } from "./model.js";
 import { StageBuilder } from "./stage-builder.js";
 import { stageChain } from "./stage-chain.js";
+import { baseImageUser } from "./base-image-user.js";
 import { collectSuppression } from "./suppressions.js";
 import { readWords, readAssignments, substitute, VariableScope } from "./variables.js";
 
@@ -111,7 +112,8 @@ class DockerfileReader {
     const stages = this.builders.map((b) => b.stage);
     const target = this.options.target?.toLowerCase();
     const final = (target !== undefined ? this.stageByName.get(target)?.stage : undefined) ?? stages.at(-1);
-    const effectiveUser = final ? stageChain(final).find((s) => s.user)?.user : undefined;
+    const chain = final ? stageChain(final) : [];
+    const effectiveUser = chain.find((s) => s.user)?.user ?? (chain.length ? baseImageUser(chain[chain.length - 1]!) : undefined);
     return { file, stages, final, effectiveUser, problems: this.problems, suppressions };
   }
 

@@ -122,12 +122,17 @@ export function decideContainer(input: DecideInput): ContainerDecision {
   decideCapabilities(d, input, explicit, user);
   decideFilesystem(d, input, explicit);
   if (user.changed && user.uid !== undefined && user.uid > 0) {
-    const storage = (Array.isArray(workload.podSpec.volumes) ? workload.podSpec.volumes : []).filter((v) => isObj(v) && STORAGE_SOURCES.some((s) => v[s] !== undefined));
-    const fsGroup = image?.nonRootWay?.fsGroup ?? (storage.length ? (user.gid ?? user.uid) : undefined);
+    const storage = [
+      ...(Array.isArray(workload.podSpec.volumes) ? workload.podSpec.volumes : []).filter((v) => isObj(v) && STORAGE_SOURCES.some((s) => v[s] !== undefined)),
+      // a StatefulSet's claims are storage too
+      ...(isObj(workload.object.spec) && Array.isArray(workload.object.spec.volumeClaimTemplates) ? workload.object.spec.volumeClaimTemplates : []).map((t) => ({ name: isObj(t) && isObj(t.metadata) ? t.metadata.name : "claim" })),
+    ];
+    // emptyDirs are created world-writable: only storage that keeps data needs the new group
+    const fsGroup = storage.length ? (image?.nonRootWay?.fsGroup ?? user.gid ?? user.uid) : undefined;
     if (fsGroup !== undefined) {
       d.fsGroup = {
         value: fsGroup,
-        evidence: image?.nonRootWay?.fsGroup !== undefined ? image.nonRootWay.how : `the pod's storage (${storage.map((v) => String((v as { name?: unknown }).name)).join(", ")}) must be writable by the new uid's group ${fsGroup}`,
+        evidence: `the pod's storage (${storage.map((v) => String((v as { name?: unknown }).name)).join(", ")}) must be writable by the new uid's group ${fsGroup}${image?.nonRootWay?.fsGroup !== undefined ? `: ${image.nonRootWay.how}` : ""}`,
         source: src,
         kind: probeKind,
       };
@@ -177,7 +182,10 @@ function decideUser(d: ContainerDecision, input: DecideInput, explicit: Explicit
   }
   if (ownUid !== undefined && ownUid > 0) {
     d.shared.runAsNonRoot = { value: true, evidence: `runAsUser ${ownUid} is set on the ${sc.runAsUser!.from}: the kubelet's check passes, nothing changes for the process`, source: "static", kind: "safe" };
-    return { uid: ownUid, changed: false };
+    d.shared.runAsUser = { value: ownUid, evidence: `kept: set on the ${sc.runAsUser!.from} in the manifest`, source: "manifest", kind: "safe" };
+    const ownGid = num(sc.runAsGroup?.value);
+    if (ownGid !== undefined) d.shared.runAsGroup = { value: ownGid, evidence: `kept: set on the ${sc.runAsGroup!.from} in the manifest`, source: "manifest", kind: "safe" };
+    return { uid: ownUid, gid: ownGid, changed: false };
   }
   if (image?.user.kind === "non-root") {
     const u = image.user;
@@ -187,6 +195,8 @@ function decideUser(d: ContainerDecision, input: DecideInput, explicit: Explicit
       // a named user: the kubelet cannot check a name, so the same uid is written as a number
       d.shared.runAsNonRoot = { value: true, evidence: `runs as uid ${u.uid}`, source: "static", kind: "safe" };
       d.shared.runAsUser = { value: u.uid, evidence: `${u.how}: the same uid as a number, which the kubelet can check; the process runs as before`, source: "static", kind: "safe" };
+      // the image's group too, so the process keeps exactly its identity (elasticsearch runs as 1000:0)
+      if (u.gid !== undefined) d.shared.runAsGroup = { value: u.gid, evidence: `${u.how}: the image's own group`, source: "static", kind: "safe" };
     }
     return { uid: u.uid, gid: u.gid, changed: false };
   }
@@ -196,6 +206,7 @@ function decideUser(d: ContainerDecision, input: DecideInput, explicit: Explicit
     return { changed: false };
   }
   if (image?.user.kind === "root") {
+    if (image.nonRootVariant) d.advice.push(`'${name}': ${image.label} runs as root; a non-root variant exists: ${image.nonRootVariant}`);
     if (sc.runAsNonRoot?.value === true) {
       d.notes.push(`the manifest sets runAsNonRoot: true but ${image.user.how}: the kubelet refuses to start it until it runs as a non-root uid`);
     }
@@ -214,7 +225,15 @@ function decideUser(d: ContainerDecision, input: DecideInput, explicit: Explicit
       return { uid: 0, changed: false };
     }
     if (image.origin === "known-image") {
-      d.blockers.push({ check: "runAsNonRoot", reason: `'${name}' runs as root: ${image.label} runs as root as shipped (${image.user.how}) and documents no non-root way`, evidenced: true });
+      // a base image deployed as is runs the manifest's command, whose needs are unknown
+      const service = image.role === "service";
+      d.blockers.push({
+        check: "runAsNonRoot",
+        reason: service
+          ? `'${name}' runs as root: ${image.user.how}, and its documentation gives no non-root way`
+          : `'${name}' runs as root: ${image.user.how}; whether the command works as another uid is not known`,
+        evidenced: service,
+      });
       return { uid: 0, changed: false };
     }
     const why = `the image runs as root (${image.user.how}); ${DEFAULT_NON_ROOT} is proposed without proof the image works as non-root: ${PROBE_VERIFIES}`;
@@ -246,7 +265,7 @@ function decideEscalation(d: ContainerDecision, input: DecideInput, explicit: Ex
     d.allowPrivilegeEscalation = { value: false, evidence: "the probe's trials ran with no-new-privileges", source: "probe", kind: "unverified" };
     return;
   }
-  if (!image) {
+  if (!image || image.escalationUnneeded === undefined) {
     d.notes.push(`allowPrivilegeEscalation: not set: nothing is known about what ${container.image?.value ?? "the image"} runs (setuid binaries stop working under it)`);
     d.blockers.push({ check: "allowPrivilegeEscalation", reason: `'${container.name}' runs an image nothing is known about`, evidenced: false });
     return;
@@ -287,6 +306,12 @@ function decideCapabilities(d: ContainerDecision, input: DecideInput, explicit: 
     noteAdds(d, ownAdd);
     return;
   }
+  if (explicit.rootUser && !probe) {
+    // root by choice does root's work (chown, sysctl): which capabilities it uses is not known statically
+    d.notes.push(`capabilities: ALL not dropped: '${name}' runs as root by choice, and what it does as root needs capabilities static evidence cannot name`);
+    d.blockers.push({ check: "capabilities_restricted", reason: `'${name}' runs as root by choice; its capabilities are not proposed`, evidenced: false });
+    return;
+  }
   const add = new Map<string, string>();
   for (const c of ownAdd) add.set(c, "kept: added in the manifest");
   const ports = privilegedPorts(container, image);
@@ -301,7 +326,7 @@ function decideCapabilities(d: ContainerDecision, input: DecideInput, explicit: 
     d.notes.push(`capabilities: ALL not dropped: nothing is known about what ${container.image?.value ?? "the image"} needs`);
     d.blockers.push({ check: "capabilities_restricted", reason: `'${name}' runs an image nothing is known about: which capabilities it needs is unknown`, evidenced: false });
     return;
-  } else if (user.uid !== undefined && user.uid > 0 && !user.changed && image.escalationUnneeded) {
+  } else if (user.uid !== undefined && user.uid > 0 && !user.changed && image.escalationUnneeded === true) {
     kind = "safe";
     evidence = `the process runs as uid ${user.uid} and nothing in ${image.label} raises privileges: a non-root process holds no capabilities, so dropping them cannot stop it`;
   } else {
@@ -329,7 +354,7 @@ function decideCapabilities(d: ContainerDecision, input: DecideInput, explicit: 
     d.add = { value, evidence: addList.map((c) => `${c}: ${add.get(c)}`).join("; "), source: probe ? "probe" : "static", kind: fresh.length ? "unverified" : kind };
   }
   const beyond = addList.filter((c) => c !== "NET_BIND_SERVICE");
-  if (beyond.length) d.blockers.push({ check: "capabilities_restricted", reason: `'${name}' needs ${beyond.join(", ")}: ${beyond.map((c) => add.get(c)).join("; ")}`, evidenced: beyond.some((c) => !ownAdd.includes(c)) });
+  if (beyond.length) d.blockers.push({ check: "capabilities_restricted", reason: `'${name}' needs ${beyond.join(", ")}: ${[...new Set(beyond.map((c) => add.get(c)))].join("; ")}`, evidenced: beyond.some((c) => !ownAdd.includes(c)) });
 }
 
 function noteAdds(d: ContainerDecision, added: string[]): void {
@@ -346,7 +371,7 @@ function decideFilesystem(d: ContainerDecision, input: DecideInput, explicit: Ex
     d.notes.push("readOnlyRootFilesystem: not proposed: the workload already meets Pod Security restricted, which does not ask for it");
     return;
   }
-  if (!already && !probe && !image) {
+  if (!already && !probe && (!image || !image.writesKnown)) {
     d.notes.push(`readOnlyRootFilesystem: not proposed: where ${container.image?.value ?? "the image"} writes is unknown`);
     return;
   }

@@ -6,18 +6,17 @@ import { writableChanges, type PlacedProposal } from "./place.js";
  * propose as a pipeline gate: each proposal's outcome as a severity.
  * - error: `--probe` ran and changes remain unverified (its final trial failed, or could not
  *   run the image);
- * - warning: the image needs what Pod Security 'restricted' forbids (root, a capability,
- *   privilege escalation), as the evidence shows, so even the full proposal stays below it;
  * - note: the manifest lacks a change `--write` (with the same flags) would make — `--fail-on
  *   note` is a drift check, which passes on what `--write` produced.
- * Changes held back as unverified, advice and the manifest's own explicit choices are shown,
- * not gated: `scan` reports the settings themselves.
+ * What keeps a workload below Pod Security 'restricted' (an image that needs root for port
+ * 80, a manifest's explicit choice) is shown in `pss`, not gated here: `--write` cannot
+ * change it, so a drift check would fail forever; `scan` gates the settings themselves.
+ * Changes held back as unverified and advice are shown, not gated.
  */
 export function proposalSeverities(placed: readonly PlacedProposal[], probed: boolean, includeUnverified = false): Severity[] {
   const out: Severity[] = [];
   for (const p of placed) {
     if (probed && p.changes.some((c) => c.kind === "unverified")) out.push("error");
-    if (p.proposal.pss && p.proposal.pss.level !== "restricted" && p.proposal.pss.imageNeeds) out.push("warning");
     if (writableChanges(p, includeUnverified).length > 0) out.push("note");
   }
   return out;

@@ -1,4 +1,6 @@
 import type { Dockerfile, Stage } from "../dockerfile/model.js";
+import { baseImageUser } from "../dockerfile/base-image-user.js";
+import { knownImage, knownImageSource, numericConfigUser, type KnownImage } from "../known-images/lookup.js";
 import { stageChain } from "../dockerfile/stage-chain.js";
 import { lineColumn } from "../source/source-file.js";
 import type { Pos } from "../source/source-file.js";
@@ -34,9 +36,15 @@ export interface StaticImageFacts {
    * sudo), as far as the evidence shows: then no_new_privs and, for a non-root process,
    * dropping every capability cannot stop it.
    */
-  escalationUnneeded: boolean;
+  escalationUnneeded: boolean | undefined;
   /** paths the image writes as shipped (known images), each with its source */
   writes: Array<{ path: string; where: string }>;
+  /** false: where the image writes is not known (a known image whose entry lists no paths) */
+  writesKnown: boolean;
+  /** a non-root image to switch to (known images) */
+  nonRootVariant?: string;
+  /** a known base image (busybox, python …) deployed as is runs the manifest's command: its needs are the command's */
+  role?: "service" | "base";
   /** capabilities a root image needs as shipped (known images) */
   rootCapabilities?: { add: string[]; where: string };
   /** the documented way to run a root image as non-root (known images) */
@@ -48,8 +56,8 @@ export function staticImageFacts(df: Dockerfile, stageName: string | null): Stat
   if (!stage) return undefined;
   const chain = stageChain(stage);
   const at = (node: Pos) => `${df.file.path}:${lineColumn(node).line}`;
-  const u = chain.find((s) => s.user)?.user;
   const root = chain[chain.length - 1]!;
+  const u = chain.find((s) => s.user)?.user ?? baseImageUser(root);
   let user: StaticImageFacts["user"];
   if (!u) {
     const scratch = root.baseImage.value === "scratch";
@@ -58,9 +66,11 @@ export function staticImageFacts(df: Dockerfile, stageName: string | null): Stat
       how: `no USER in ${df.file.path}${scratch ? "" : ` (unless the base image ${root.baseImage.value} sets one)`}`,
     };
   } else if (u.uid === undefined) user = { kind: "unresolved", name: u.user, how: `USER ${u.raw} at ${at(u.node)}: ${u.detail}` };
-  else if (u.uid === 0) user = { kind: "root", how: `USER ${u.raw} at ${at(u.node)}` };
+  else if (u.fromBase) {
+    const how = `no USER in ${df.file.path}: ${u.detail}`;
+    user = u.uid === 0 ? { kind: "root", how } : { kind: "non-root", uid: u.uid, gid: u.gid, how, numeric: /^\d+$/.test(u.user) };
+  } else if (u.uid === 0) user = { kind: "root", how: `USER ${u.raw} at ${at(u.node)}` };
   else user = { kind: "non-root", uid: u.uid, gid: u.gid, how: `USER ${u.raw} at ${at(u.node)}${u.detail ? ` (${u.detail})` : ""}`, numeric: /^\d+$/.test(u.user) };
-
   const collect = <T>(pick: (s: Stage) => T[]): T[] => chain.slice().reverse().flatMap(pick);
   const ports = collect((s) => s.expose.filter((e) => e.value.protocol === "tcp").map((e) => ({ port: e.value.port, where: `EXPOSE ${e.value.port} at ${at(e.node)}` })));
   const volumes = collect((s) => s.volumes.map((v) => ({ path: v.value, where: `VOLUME ${v.value} at ${at(v.node)}` })));
@@ -88,5 +98,50 @@ export function staticImageFacts(df: Dockerfile, stageName: string | null): Stat
     baseImage: root.baseImage.value,
     escalationUnneeded: setuid.length === 0 && fileCapabilities.length === 0,
     writes: [],
+    writesKnown: true,
+    ...baseServiceFacts(root.baseImage.value, chain.some((s) => s.user)),
+  };
+}
+
+/**
+ * A Dockerfile built FROM a known service image (FROM nginx:1.27 with its own config) keeps
+ * what the base writes and, while it keeps the base's root user, what its entrypoint needs.
+ */
+function baseServiceFacts(ref: string, ownUser: boolean): Partial<StaticImageFacts> {
+  const known = knownImage(ref);
+  if (!known || known.variant.role !== "service") return {};
+  const facts = knownImageFacts(known);
+  return {
+    writes: facts.writes,
+    ...(ownUser ? {} : { rootCapabilities: facts.rootCapabilities, nonRootWay: facts.nonRootWay, nonRootVariant: facts.nonRootVariant }),
+  };
+}
+
+/** What the known-images list says about an image built elsewhere, in the shape propose decides from. */
+export function knownImageFacts(known: KnownImage): StaticImageFacts {
+  const v = known.variant;
+  const source = knownImageSource(known);
+  const label = `${known.ref} (known image)`;
+  const config = v.user.config;
+  const user: StaticImageFacts["user"] =
+    v.user.uid === 0
+      ? { kind: "root", how: `${known.ref} ${config && config !== "0" ? `runs as '${config}'` : "sets no user"}: it starts as root (per ${source})` }
+      : { kind: "non-root", uid: v.user.uid, gid: v.user.gid, numeric: numericConfigUser(v), how: `${known.ref} runs as '${config}' (uid ${v.user.uid}), per ${source}` };
+  return {
+    origin: "known-image",
+    label,
+    user,
+    ports: (v.ports ?? []).map((port) => ({ port, where: `${known.ref} listens on ${port} as shipped` })),
+    volumes: [],
+    fileCapabilities: [],
+    setuid: [],
+    baseImage: known.ref,
+    escalationUnneeded: v.noNewPrivileges,
+    writes: (v.writes ?? []).map((w) => ({ path: w.path, where: `${w.why}; per ${source}` })),
+    writesKnown: v.writes !== undefined,
+    ...(v.rootCapabilities?.length ? { rootCapabilities: { add: v.rootCapabilities, where: `${v.capabilitiesWhy ?? "the image's root entrypoint needs it"} (per ${source})` } } : {}),
+    ...(v.nonRoot ? { nonRootWay: { uid: v.nonRoot.uid, gid: v.nonRoot.gid, fsGroup: v.nonRoot.fsGroup, how: `${v.nonRoot.how} (per ${source})` } } : {}),
+    ...(v.nonRootVariant ? { nonRootVariant: v.nonRootVariant } : {}),
+    role: v.role,
   };
 }

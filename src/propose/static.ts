@@ -2,7 +2,8 @@ import type { Dockerfile } from "../dockerfile/model.js";
 import type { Container, Workload } from "../manifest/workload.js";
 import type { ScanResult } from "../scan/pipeline.js";
 import { decideContainer, type ContainerDecision, type ProbeFacts } from "./decide.js";
-import { staticImageFacts, type StaticImageFacts } from "./image-facts.js";
+import { knownImageFacts, staticImageFacts, type StaticImageFacts } from "./image-facts.js";
+import { knownImage } from "../known-images/lookup.js";
 import { nodeAgentReason } from "./node-agent.js";
 import { placeWorkload, type PlacedProposal } from "./place.js";
 
@@ -53,7 +54,10 @@ export function proposeAll(scan: ScanResult, options: ProposeOptions = {}): Plac
     for (const container of workload.containers) {
       if (container.kind === "ephemeralContainer") continue; // debugging containers are not part of the template
       const key = containerKey(workload, container);
-      decisions.push(decideContainer({ workload, container, image: images.get(key)?.facts, probe: options.probes?.get(key), kube: scan.kube, restricted: pss.level === "restricted" }));
+      const built = images.get(key)?.facts;
+      // an image built elsewhere: what the known-images list says about it, if anything
+      const known = built ? undefined : knownImage(container.image?.value);
+      decisions.push(decideContainer({ workload, container, image: built ?? (known ? knownImageFacts(known) : undefined), probe: options.probes?.get(key), kube: scan.kube, restricted: pss.level === "restricted" }));
     }
     if (decisions.length === 0) continue;
     const v = options.verified?.get(workloadKey(workload));

@@ -31,7 +31,7 @@ export function editYamlText(original: string, edits: ObjectEdits[], json = fals
       try {
         const next = applyOne(text, e.docIndex, path, change, json);
         if ("problem" in next) problems.push(`${formatPath(change.path)}: ${next.problem}`);
-        else text = change.comment && !json ? commentLine(next.text, next.at, change.comment) : next.text;
+        else text = change.comment && !json ? commentLine(next.text, writtenAt(next.text, e.docIndex, path, change) ?? next.at, change.comment) : next.text;
       } catch (err) {
         problems.push(`${formatPath(change.path)}: ${(err as Error).message}`);
       }
@@ -56,6 +56,26 @@ function commentLine(text: string, offset: number, comment: string): string {
   if (text[end - 1] === "\r") end--;
   if (text.slice(text.lastIndexOf("\n", offset - 1) + 1, end).includes("#")) return text;
   return text.slice(0, end) + `  # ${comment}` + text.slice(end);
+}
+
+/**
+ * Where the change's own line is once written: the key of the value it set, or the item it
+ * appended (not a parent it had to create), so its comment lands on it.
+ */
+function writtenAt(text: string, docIndex: number, path: ObjectPath, change: Change): number | undefined {
+  const root = parseAllDocuments(text)[docIndex]?.contents as Node | null | undefined;
+  if (!root) return undefined;
+  if (change.op === "append") {
+    const found = find(text, root, path);
+    if (!("kind" in found) || found.kind !== "found" || !isSeq(found.node) || !found.node.items.length) return undefined;
+    return (found.node.items[found.node.items.length - 1] as Node).range?.[0];
+  }
+  const last = path[path.length - 1]!;
+  if (isKeyed(last)) return undefined;
+  const parent = path.length > 1 ? find(text, root, path.slice(0, -1)) : ({ kind: "found", node: root } as const);
+  if (!("kind" in parent) || parent.kind !== "found" || !isMap(parent.node)) return undefined;
+  const pair = parent.node.items.find((p) => isScalar(p.key) && String(p.key.value) === last);
+  return (pair?.key as Node | undefined)?.range?.[0];
 }
 
 function applyOne(text: string, docIndex: number, path: ObjectPath, change: Change, json: boolean): Spliced | { problem: string } {

@@ -28,6 +28,8 @@ const containerCases: Record<string, ContainerCase> = {
   "capabilities/dangerous-add": { target: C("  securityContext:\n    capabilities:\n      drop: [ALL]\n      add:\n        - SYS_ADMIN # <-") },
   "capabilities/add-not-allowed": { target: C("  securityContext:\n    capabilities:\n      drop: [ALL]\n      add:\n        - CHOWN # <-") },
   "filesystem/writable-root": { target: C("  securityContext:\n    readOnlyRootFilesystem: false # <-") },
+  "filesystem/known-image-writes": { target: "- name: target\n  image: nginx:1.27\n  securityContext:\n    readOnlyRootFilesystem: true # <-" },
+  "capabilities/privileged-port": { target: "- name: target\n  image: ghcr.io/acme/t:1.0\n  ports:\n    - containerPort: 80 # <-\n  securityContext:\n    runAsUser: 10001" },
   "privilege/allow-escalation": { target: C("  securityContext:\n    allowPrivilegeEscalation: true # <-") },
   "seccomp/missing": { target: C("  securityContext: # <-\n    runAsNonRoot: true") },
   "seccomp/annotation": {

@@ -95,8 +95,22 @@ describe("USER resolution", () => {
     expect(df.effectiveUser!.detail).toContain("group 'web' is not created here");
   });
 
-  test("no USER anywhere: effectiveUser is undefined", () => {
-    expect(parseText("FROM alpine\nRUN true").effectiveUser).toBeUndefined();
+  test("no USER anywhere: effectiveUser is undefined for an unknown base image", () => {
+    expect(parseText("FROM registry.example.com/base:1\nRUN true").effectiveUser).toBeUndefined();
+    expect(parseText("FROM scratch\nCOPY app /app").effectiveUser).toBeUndefined();
+  });
+
+  test("no USER anywhere: a known base image's user, and where it came from", () => {
+    const distroless = parseText("FROM golang:1.22 AS build\nRUN go build -o /app\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app").effectiveUser!;
+    expect(distroless).toMatchObject({ uid: 65532, gid: 65532, user: "65532", resolvedBy: "base-image", fromBase: { image: "gcr.io/distroless/static:nonroot" } });
+    expect(distroless.detail).toMatch(/runs as '65532' \(65532:65532\), per https:\/\/github.com\/GoogleContainerTools\/distroless/);
+    const python = parseText("FROM python:3.12-slim\nCOPY app.py /app.py").effectiveUser!;
+    expect(python).toMatchObject({ uid: 0, user: "0", resolvedBy: "base-image" });
+    expect(python.detail).toMatch(/the base image python:3.12-slim runs as root \(it sets no user\), per https:\/\/github.com\/docker-library\/python/);
+    // a named user is a name to the kubelet: the number is known, the name stays
+    expect(parseText("FROM prom/prometheus:v2.53.0\nCOPY rules /etc/rules").effectiveUser).toMatchObject({ user: "nobody", uid: 65534 });
+    // a USER anywhere in the chain wins over the base image
+    expect(parseText("FROM python:3.12-slim\nUSER 10001").effectiveUser).toMatchObject({ uid: 10001, resolvedBy: "numeric" });
   });
 
   test("the last USER of the final stage wins; an own USER beats the parent's", () => {
@@ -112,7 +126,7 @@ describe("USER resolution", () => {
   });
 
   test("target selects the stage, and its chain", () => {
-    const text = "FROM alpine AS base\nUSER 10\nFROM base AS dev\nUSER 20\nFROM alpine AS prod\n";
+    const text = "FROM alpine AS base\nUSER 10\nFROM base AS dev\nUSER 20\nFROM registry.example.com/base:1 AS prod\n";
     expect(parseText(text, { target: "dev" }).effectiveUser?.uid).toBe(20);
     expect(parseText(text, { target: "DEV" }).final?.name).toBe("dev");
     expect(parseText(text, { target: "base" }).effectiveUser?.uid).toBe(10);

@@ -87,7 +87,9 @@ describe("propose --write never overrides an explicit choice", () => {
     expect(advice).toMatch(/'sysctl' is privileged: true .*kept.*initContainer/);
     expect(advice).toMatch(/'fix-permissions' runs as root by choice/);
     expect(advice).toMatch(/'elasticsearch' keeps a writable root filesystem by choice/);
-    expect(es!.changes.every((c) => !/privileged|runAsUser|readOnlyRootFilesystem|allowPrivilegeEscalation|capabilities/.test(c.path))).toBe(true);
+    // nothing touches a field the manifest chose, nor the privileged or root-by-choice init containers beyond seccomp
+    expect(es!.changes.filter((c) => /privileged|readOnlyRootFilesystem|allowPrivilegeEscalation|capabilities\.add/.test(c.path))).toEqual([]);
+    expect(es!.changes.filter((c) => /initContainers\[(sysctl|fix-permissions)\]/.test(c.path) && !/seccompProfile/.test(c.path))).toEqual([]);
   });
 });
 
