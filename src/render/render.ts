@@ -1,5 +1,6 @@
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import os, { availableParallelism } from "node:os";
+import { writeFileSync } from "node:fs";
+import { makeTemporary, releaseTemporary } from "./temporaries.js";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { Progress } from "../progress.js";
 import type { ChartUnit, DeploymentUnit, KustomizeUnit } from "./units.js";
@@ -102,8 +103,7 @@ export async function renderUnits(units: readonly DeploymentUnit[], options: Ren
  * at the file that set each value. The user's files are never written.
  */
 async function renderKustomization(u: KustomizeUnit, cmd: RenderCommand, timeoutMs: number): Promise<UnitOutcome> {
-  const wrapper = mkdtempSync(path.join(realpathSync(os.tmpdir()), "shipshape-render-"));
-  trackTemporary(wrapper);
+  const wrapper = makeTemporary("shipshape-render-");
   const base: UnitOutcome = { kind: "kustomize", unit: u.dir, dir: u.dir, file: u.file, covered: u.covered, reads: u.reads };
   try {
     const target = path.relative(wrapper, u.abs).split(path.sep).join("/");
@@ -117,8 +117,7 @@ async function renderKustomization(u: KustomizeUnit, cmd: RenderCommand, timeout
     if (run.code !== 0) return { ...base, note: `not rendered: ${cmd.label} failed: ${errorLine(run.stderr) || `exit code ${run.code}`}` };
     return { ...base, renderedBy: cmd.label, command: cmd.argv, output: run.stdout, originBase: wrapper };
   } finally {
-    rmSync(wrapper, { recursive: true, force: true });
-    untrackTemporary(wrapper);
+    releaseTemporary(wrapper);
   }
 }
 
@@ -137,19 +136,4 @@ async function renderChart(u: ChartUnit, cmd: RenderCommand, values: { label?: s
   if (run.failure) return { ...base, note: `not rendered: ${cmd.label} ${run.failure}` };
   if (run.code !== 0) return { ...base, note: `not rendered: ${cmd.label} failed: ${errorLine(run.stderr) || `exit code ${run.code}`}` };
   return { ...base, renderedBy: cmd.label + (values.files.length ? ` --values ${values.label}` : ""), output: run.stdout };
-}
-
-// Temporary wrappers are removed when their render ends; these are what an interrupted scan leaves
-const temporaries = new Set<string>();
-let exitHook = false;
-function trackTemporary(dir: string): void {
-  temporaries.add(dir);
-  if (exitHook) return;
-  exitHook = true;
-  process.once("exit", () => {
-    for (const d of temporaries) rmSync(d, { recursive: true, force: true });
-  });
-}
-function untrackTemporary(dir: string): void {
-  temporaries.delete(dir);
 }

@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { makeTemporary, releaseTemporary } from "./temporaries.js";
 import path from "node:path";
 import { loadYaml } from "../manifest/yaml-load.js";
 import { isObj } from "../manifest/yaml-value.js";
@@ -26,7 +26,7 @@ export async function renderCopy(unit: UnitOutcome, root: string, files: Readonl
   const unitDir = path.resolve(root, unit.dir);
   const all = [...new Set([...unit.reads, ...files.keys()])];
   const ancestor = commonAncestor([unitDir, ...all]);
-  const tmp = mkdtempSync(path.join(realpathSync(os.tmpdir()), "shipshape-check-"));
+  const tmp = makeTemporary("shipshape-check-");
   try {
     for (const abs of all) {
       const dest = path.join(tmp, path.relative(ancestor, abs));
@@ -48,7 +48,7 @@ export async function renderCopy(unit: UnitOutcome, root: string, files: Readonl
     if (parsed.error) return { error: parsed.error.message };
     return { objects: parsed.docs.map((d) => d.value).filter((v) => v !== null && v !== undefined) };
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    releaseTemporary(tmp);
   }
 }
 

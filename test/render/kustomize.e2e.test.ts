@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { fixture, runCli } from "../cli/run-cli.js";
+import { spawn } from "node:child_process";
+import { REPO, fixture, runCli } from "../cli/run-cli.js";
 import { describeWithKustomize, KUSTOMIZE } from "./kustomize-tool.js";
 
 interface Finding {
@@ -184,6 +185,22 @@ describeWithKustomize(`scan renders kustomize overlays (${KUSTOMIZE?.label})`, (
       "image/not-pinned config/manager/kustomization.yaml:6:3",
       "filesystem/writable-root config/manager/manager.yaml:37:9",
     ]);
+  });
+
+  it("Ctrl-C while kustomize renders leaves no temporary folder", async () => {
+    const tmp = tempDir("sigint");
+    const child = spawn(process.execPath, [path.join(REPO, "bin/shipshape.js"), "scan", overlays, "--format", "json"], {
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: "ignore",
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
+    // wait for a wrapper kustomization to exist, then interrupt
+    const deadline = Date.now() + 20_000;
+    while (!readdirSync(tmp).some((d) => d.startsWith("shipshape-render-")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    expect(readdirSync(tmp).some((d) => d.startsWith("shipshape-render-"))).toBe(true);
+    child.kill("SIGINT");
+    expect(await exited).toBe("SIGINT");
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   it("the monorepo fixture: the same ten pairs, each overlay's workloads named", () => {
