@@ -23,7 +23,9 @@ export function baseImageUser(root: Stage): DockerUser | undefined {
     uid,
     ...(gid !== undefined ? { gid } : {}),
     resolvedBy: "base-image",
-    detail: `the base image ${ref} runs as ${config ? `'${config}' (${named ? "uid " : ""}${uid}${gid !== undefined ? `:${gid}` : ""})` : "root (it sets no user)"}, per ${knownImageSource(known)}`,
+    detail: `the base image ${ref} runs as ${
+      uid === 0 ? `root (${config ? `its user is '${config}'` : "it sets no user"})` : `'${config}' (${named ? "uid " : ""}${uid}${gid !== undefined ? `:${gid}` : ""})`
+    }, per ${knownImageSource(known)}`,
     fromBase: { image: ref, source: knownImageSource(known) },
   };
 }

@@ -88,6 +88,13 @@ export const APPARMOR_ANNOTATION_PREFIX = "container.apparmor.security.beta.kube
 const STORAGE_SOURCES = ["persistentVolumeClaim", "ephemeral", "csi"];
 const PROBE_VERIFIES = "shipshape propose --probe verifies it";
 
+/** A change that image facts prove safe, unless pairing only guessed which Dockerfile builds the image. */
+function imageKind(image: StaticImageFacts): ChangeKind {
+  return image.certain === false ? "unverified" : "safe";
+}
+const GUESSED = " (pairing only guessed this Dockerfile builds the image, so it is not written as safe)";
+const guessed = (image: StaticImageFacts) => (image.certain === false ? GUESSED : "");
+
 const num = (v: unknown) => (typeof v === "number" && Number.isInteger(v) ? v : undefined);
 const capName = (c: string) => c.toUpperCase().replace(/^CAP_/, "");
 
@@ -190,13 +197,13 @@ function decideUser(d: ContainerDecision, input: DecideInput, explicit: Explicit
   if (image?.user.kind === "non-root") {
     const u = image.user;
     if (u.numeric) {
-      d.shared.runAsNonRoot = { value: true, evidence: `the image runs as uid ${u.uid} (${u.how}), a number the kubelet can check: nothing changes for the process`, source: "static", kind: "safe" };
+      d.shared.runAsNonRoot = { value: true, evidence: `the image runs as uid ${u.uid} (${u.how}), a number the kubelet can check: nothing changes for the process${guessed(image)}`, source: "static", kind: imageKind(image) };
     } else {
       // a named user: the kubelet cannot check a name, so the same uid is written as a number
-      d.shared.runAsNonRoot = { value: true, evidence: `runs as uid ${u.uid}`, source: "static", kind: "safe" };
-      d.shared.runAsUser = { value: u.uid, evidence: `${u.how}: the same uid as a number, which the kubelet can check; the process runs as before`, source: "static", kind: "safe" };
+      d.shared.runAsNonRoot = { value: true, evidence: `runs as uid ${u.uid}`, source: "static", kind: imageKind(image) };
+      d.shared.runAsUser = { value: u.uid, evidence: `${u.how}: the same uid as a number, which the kubelet can check; the process runs as before${guessed(image)}`, source: "static", kind: imageKind(image) };
       // the image's group too, so the process keeps exactly its identity (elasticsearch runs as 1000:0)
-      if (u.gid !== undefined) d.shared.runAsGroup = { value: u.gid, evidence: `${u.how}: the image's own group`, source: "static", kind: "safe" };
+      if (u.gid !== undefined) d.shared.runAsGroup = { value: u.gid, evidence: `${u.how}: the image's own group`, source: "static", kind: imageKind(image) };
     }
     return { uid: u.uid, gid: u.gid, changed: false };
   }
@@ -273,9 +280,9 @@ function decideEscalation(d: ContainerDecision, input: DecideInput, explicit: Ex
   if (image.escalationUnneeded) {
     d.allowPrivilegeEscalation = {
       value: false,
-      evidence: `nothing in ${image.label} is setuid or has file capabilities, and it runs no su or sudo: no_new_privs cannot stop it`,
+      evidence: `nothing in ${image.label} is setuid or has file capabilities, and it runs no su or sudo: no_new_privs cannot stop it${guessed(image)}`,
       source: "static",
-      kind: "safe",
+      kind: imageKind(image),
     };
     return;
   }
@@ -327,8 +334,9 @@ function decideCapabilities(d: ContainerDecision, input: DecideInput, explicit: 
     d.blockers.push({ check: "capabilities_restricted", reason: `'${name}' runs an image nothing is known about: which capabilities it needs is unknown`, evidenced: false });
     return;
   } else if (user.uid !== undefined && user.uid > 0 && !user.changed && image.escalationUnneeded === true) {
-    kind = "safe";
-    evidence = `the process runs as uid ${user.uid} and nothing in ${image.label} raises privileges: a non-root process holds no capabilities, so dropping them cannot stop it`;
+    // a uid from the manifest itself needs no pairing; the image's "raises nothing" does
+    kind = imageKind(image);
+    evidence = `the process runs as uid ${user.uid} and nothing in ${image.label} raises privileges: a non-root process holds no capabilities, so dropping them cannot stop it${guessed(image)}`;
   } else {
     const asRoot = user.uid === 0 || user.uid === undefined;
     for (const f of image.fileCapabilities) for (const c of f.capabilities) if (c !== "ALL" && !add.has(c)) add.set(c, `file capability: ${f.where}`);

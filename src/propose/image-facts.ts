@@ -43,6 +43,11 @@ export interface StaticImageFacts {
   writesKnown: boolean;
   /** a non-root image to switch to (known images) */
   nonRootVariant?: string;
+  /**
+   * false when pairing only guessed this Dockerfile builds the container's image (low
+   * confidence): its facts are then not proof enough for a safe change
+   */
+  certain?: boolean;
   /** a known base image (busybox, python …) deployed as is runs the manifest's command: its needs are the command's */
   role?: "service" | "base";
   /** capabilities a root image needs as shipped (known images) */

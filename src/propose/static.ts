@@ -23,8 +23,9 @@ export function containerKey(w: Workload, c: Container): string {
 export function imagesByContainer(scan: Pick<ScanResult, "pairing">): Map<string, ContainerImage> {
   const out = new Map<string, ContainerImage>();
   for (const pair of scan.pairing.pairs) {
-    const facts = staticImageFacts(pair.dockerfile, pair.stage);
-    if (!facts) continue;
+    const found = staticImageFacts(pair.dockerfile, pair.stage);
+    if (!found) continue;
+    const facts = pair.confidence === "low" ? { ...found, certain: false } : found;
     for (const t of pair.targets) {
       const key = containerKey(t.workload, t.container);
       if (!out.has(key)) out.set(key, { dockerfile: pair.dockerfile, stage: pair.stage, facts });

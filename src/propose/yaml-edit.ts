@@ -46,6 +46,12 @@ type Found =
   | { kind: "null"; map: YAMLMap; at: number; start: number; end: number }
   | { kind: "missing"; parent: YAMLMap; at: number };
 
+/**
+ * A repeated key elsewhere in a document (kubectl reads such files, the last one winning)
+ * must not stop an edit; one on the edited path does (find refuses it).
+ */
+const PARSE = { uniqueKeys: false } as const;
+
 /** The new text, and where what was written starts (for a comment on its line). */
 type Spliced = { text: string; at: number };
 
@@ -63,7 +69,7 @@ function commentLine(text: string, offset: number, comment: string): string {
  * appended (not a parent it had to create), so its comment lands on it.
  */
 function writtenAt(text: string, docIndex: number, path: ObjectPath, change: Change): number | undefined {
-  const root = parseAllDocuments(text)[docIndex]?.contents as Node | null | undefined;
+  const root = parseAllDocuments(text, PARSE)[docIndex]?.contents as Node | null | undefined;
   if (!root) return undefined;
   if (change.op === "append") {
     const found = find(text, root, path);
@@ -79,7 +85,7 @@ function writtenAt(text: string, docIndex: number, path: ObjectPath, change: Cha
 }
 
 function applyOne(text: string, docIndex: number, path: ObjectPath, change: Change, json: boolean): Spliced | { problem: string } {
-  const docs = parseAllDocuments(text);
+  const docs = parseAllDocuments(text, PARSE);
   if (!Array.isArray(docs)) return { problem: "the file holds no documents" };
   const doc = docs[docIndex];
   if (!doc || doc.errors.length) return { problem: `document ${docIndex + 1} does not parse` };
@@ -127,7 +133,9 @@ function find(text: string, root: Node, path: ObjectPath): Found | { problem: st
       continue;
     }
     if (!isMap(node)) return { problem: `expected a mapping at ${formatPath(path.slice(0, i)) || "the document root"}` };
-    const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === seg);
+    const same = node.items.filter((p) => isScalar(p.key) && String(p.key.value) === seg);
+    if (same.length > 1) return { problem: `${formatPath(path.slice(0, i + 1))} is written ${same.length} times (the last one counts): remove the duplicates and run again` };
+    const pair = same[0];
     if (!pair) return { kind: "missing", parent: node, at: i };
     const value = pair.value as Node | null;
     if (value !== null && isScalar(value) && value.value === null) return { kind: "null", map: node, at: i, start: value.range![0], end: value.range![1] };

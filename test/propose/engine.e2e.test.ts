@@ -118,4 +118,28 @@ describeWithEngine("propose --probe --write on the real engine", reachable, () =
       await session.close();
     }
   });
+
+  it("--probe text: says what the trial found, never 'static evidence', and writes what it verified", { timeout: 180_000 }, async () => {
+    const dir = copyRepo();
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string, ...rest: unknown[]) => {
+      out.push(String(chunk));
+      (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
+      return true;
+    }) as typeof process.stdout.write;
+    let code: number;
+    try {
+      code = await main(["node", "shipshape", "propose", dir, "--probe"]);
+    } finally {
+      process.stdout.write = write;
+    }
+    const text = out.join("");
+    expect(code).toBe(0);
+    expect(text.match(/verified by a probe trial/g)?.length).toBe(2);
+    expect(text).not.toMatch(/static evidence|--probe runs it|shipshape propose --probe verifies/);
+    // nothing held back: what the trial verified is what --write writes
+    expect(text).not.toMatch(/held back/);
+    expect(text).toMatch(/--write sets:/);
+  });
 });

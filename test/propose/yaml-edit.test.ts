@@ -53,6 +53,17 @@ describe("editYamlText splices only what changes", () => {
     expect(append(inline)).toEqual({ text: inline + "  - path: new.yaml\n", problems: [] });
   });
 
+  it("edits a document with a repeated key off the path (kubectl reads it), and refuses one on the path", () => {
+    const text = "spec:\n  replicas: 1\n  selector: {a: 1}\n  replicas: 3\n  template:\n    spec:\n      containers: []\n";
+    const r = editYamlText(text, [{ docIndex: 0, prefix: [], changes: [{ op: "set", path: ["spec", "template", "spec", "securityContext", "runAsNonRoot"], value: true }] }]);
+    expect(r.problems).toEqual([]);
+    expect(r.text).toBe(text + "      securityContext:\n        runAsNonRoot: true\n");
+    const onPath = "spec:\n  template: {}\n  template:\n    spec: {}\n";
+    const refused = editYamlText(onPath, [{ docIndex: 0, prefix: [], changes: [{ op: "set", path: ["spec", "template", "spec", "x"], value: 1 }] }]);
+    expect(refused.text).toBe(onPath);
+    expect(refused.problems[0]).toMatch(/spec\.template is written 2 times \(the last one counts\)/);
+  });
+
   it("leaves other documents byte-for-byte alone", () => {
     const other = "# keep\nkind:   Service   # odd spacing\nspec: {ports: [ 80 ]}\n";
     const text = `${other}---\nspec:\n  a: 1\n---\n${other}`;

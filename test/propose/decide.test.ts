@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { parseKubeVersion } from "../../src/kube/version.js";
+import { loadManifest } from "../../src/manifest/load.js";
+import { SourceFile } from "../../src/source/source-file.js";
+import { decideContainer } from "../../src/propose/decide.js";
+import { knownImageFacts, type StaticImageFacts } from "../../src/propose/image-facts.js";
+import { knownImage } from "../../src/known-images/lookup.js";
+
+const kube = parseKubeVersion("1.36");
+function container(spec: string, name = "c") {
+  const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: ${name}\n${spec
+    .split("\n")
+    .map((l) => `      ${l}`)
+    .join("\n")}\n`;
+  const workload = loadManifest(new SourceFile("p.yaml", text)).workloads[0]!;
+  return { workload, container: workload.containers[0]! };
+}
+
+const dockerfileFacts = (over: Partial<StaticImageFacts> = {}): StaticImageFacts => ({
+  origin: "dockerfile",
+  label: "app/Dockerfile",
+  user: { kind: "non-root", uid: 10001, gid: 10001, how: "USER 10001 at app/Dockerfile:3", numeric: true },
+  ports: [],
+  volumes: [],
+  fileCapabilities: [],
+  setuid: [],
+  baseImage: "scratch",
+  escalationUnneeded: true,
+  writes: [],
+  writesKnown: true,
+  ...over,
+});
+
+describe("decideContainer: how sure each change is", () => {
+  it("a numeric non-root USER with nothing that raises privileges: runAsNonRoot, no_new_privs and drop ALL are safe", () => {
+    const d = decideContainer({ ...container("image: ghcr.io/acme/app:1"), image: dockerfileFacts(), kube });
+    expect([d.shared.runAsNonRoot?.kind, d.allowPrivilegeEscalation?.kind, d.drop?.kind]).toEqual(["safe", "safe", "safe"]);
+    expect(d.shared.runAsUser).toBeUndefined(); // the kubelet checks the image's numeric user itself
+    expect(d.readOnlyRootFilesystem?.kind).toBe("unverified");
+  });
+
+  it("the same facts from a Dockerfile pairing only guessed are not proof: unverified", () => {
+    const d = decideContainer({ ...container("image: ghcr.io/acme/app:1"), image: dockerfileFacts({ certain: false }), kube });
+    expect([d.shared.runAsNonRoot?.kind, d.allowPrivilegeEscalation?.kind, d.drop?.kind]).toEqual(["unverified", "unverified", "unverified"]);
+    expect(d.allowPrivilegeEscalation?.evidence).toMatch(/pairing only guessed/);
+  });
+
+  it("a setuid binary in the image: allowPrivilegeEscalation is not proposed, and says why", () => {
+    const d = decideContainer({ ...container("image: ghcr.io/acme/app:1"), image: dockerfileFacts({ setuid: [{ what: "su (setuid-root) in the entrypoint", where: "app/Dockerfile:4" }], escalationUnneeded: false }), kube });
+    expect(d.allowPrivilegeEscalation).toBeUndefined();
+    expect(d.notes.join()).toMatch(/su \(setuid-root\)/);
+  });
+
+  it("a container that runs as root by choice gets no capability proposal (it chowns, sets sysctls …)", () => {
+    const d = decideContainer({ ...container("image: busybox:1.36\ncommand: [chown, -R, '1000', /data]\nsecurityContext:\n  runAsUser: 0"), image: knownImageFacts(knownImage("busybox:1.36")!), kube });
+    expect(d.drop).toBeUndefined();
+    expect(d.shared.runAsNonRoot).toBeUndefined();
+    expect(d.advice.join()).toMatch(/runs as root by choice/);
+  });
+
+  it("a known image with a named user: the same uid and group as numbers, safe (elasticsearch runs as 1000:0)", () => {
+    const c = container("image: docker.elastic.co/elasticsearch/elasticsearch:8.14.1");
+    const d = decideContainer({ ...c, image: knownImageFacts(knownImage("docker.elastic.co/elasticsearch/elasticsearch:8.14.1")!), kube });
+    expect([d.shared.runAsUser?.value, d.shared.runAsGroup?.value, d.shared.runAsUser?.kind]).toEqual([1000, 0, "safe"]);
+    expect(d.shared.runAsUser?.evidence).toMatch(/https:\/\/github.com\/elastic\/elasticsearch/);
+  });
+
+  it("postgres: the documented non-root way, its writes and no capabilities, all unverified and sourced", () => {
+    const c = container("image: postgres:16\nvolumeMounts:\n  - name: data\n    mountPath: /var/lib/postgresql/data");
+    const d = decideContainer({ ...c, image: knownImageFacts(knownImage("postgres:16")!), kube });
+    expect([d.shared.runAsUser?.value, d.shared.runAsUser?.kind]).toEqual([999, "unverified"]);
+    expect(d.shared.runAsUser?.evidence).toMatch(/documented --user way.*docker-library\/postgres/);
+    expect(d.mounts.filter((m) => !m.existing).map((m) => m.path)).toEqual(["/tmp", "/var/run/postgresql"]);
+    expect(d.add).toBeUndefined();
+    expect(d.allowPrivilegeEscalation?.kind).toBe("safe");
+  });
+
+  it("an image nothing is known about gets safe changes only", () => {
+    const d = decideContainer({ ...container("image: registry.example.com/vendor/thing:3"), kube });
+    expect(d.shared.seccompProfile?.kind).toBe("safe");
+    expect([d.shared.runAsUser, d.allowPrivilegeEscalation, d.drop, d.readOnlyRootFilesystem, d.mounts.length]).toEqual([undefined, undefined, undefined, undefined, 0]);
+  });
+});
