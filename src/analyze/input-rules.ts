@@ -15,6 +15,18 @@ export const INPUT_RULES = {
     summary: "A manifest or Dockerfile that does not parse (the rest of the scan goes on)",
     scope: "input",
   },
+  invalidWorkload: {
+    id: "input/invalid-workload",
+    severity: "error",
+    summary: "A workload part of the wrong type (containers: 5, spec: hello) is reported, not skipped",
+    scope: "input",
+  },
+  unreadableDirectory: {
+    id: "input/unreadable-directory",
+    severity: "error",
+    summary: "A directory that cannot be read is reported, not skipped (the rest of the scan goes on)",
+    scope: "input",
+  },
   templateSkipped: {
     id: "input/template-skipped",
     severity: "note",

@@ -1,6 +1,6 @@
 import type { SourceFile } from "../source/source-file.js";
 import { loadYaml } from "./yaml-load.js";
-import { workloadsOf, type Workload } from "./workload.js";
+import { workloadsOf, type ShapeProblem, type Workload } from "./workload.js";
 
 export interface ManifestFile {
   file: SourceFile;
@@ -10,6 +10,8 @@ export interface ManifestFile {
   workloads: Workload[];
   /** a YAML syntax error, with 1-based position; the documents before it are kept */
   error?: { message: string; line: number; column: number };
+  /** workload parts of the wrong type, which were not checked (input/invalid-workload) */
+  problems?: ShapeProblem[];
 }
 
 /**
@@ -34,6 +36,7 @@ const ESCAPED_KIND = new RegExp([..."kind"].map(letter).join("(?:\\\\\\r?\\n[ \\
 
 export function loadManifest(file: SourceFile): ManifestFile {
   const { docs, error } = loadYaml(file);
-  const workloads = docs.flatMap((d) => workloadsOf(d.value, d.index, d.positions));
-  return { file, documents: docs.length, workloads, error };
+  const problems: ShapeProblem[] = [];
+  const workloads = docs.flatMap((d) => workloadsOf(d.value, d.index, d.positions, problems));
+  return { file, documents: docs.length, workloads, error, problems };
 }

@@ -1,7 +1,7 @@
 import type { ManifestFile } from "../manifest/load.js";
 import { loadYaml } from "../manifest/yaml-load.js";
 import { isObj } from "../manifest/yaml-value.js";
-import { workloadsOf } from "../manifest/workload.js";
+import { workloadsOf, type ShapeProblem } from "../manifest/workload.js";
 import type { SourceFile } from "../source/source-file.js";
 import { ChartIndex, HelmOrigins, SOURCE_COMMENT } from "./helm-origin.js";
 import { KustomizeOrigins, takeOrigin } from "./kustomize-origin.js";
@@ -37,9 +37,10 @@ function documentManifest(doc: RenderedDocument, onParsed?: (value: unknown) => 
   onParsed?.(value);
   positions.index(value);
   doc.value = value;
-  const workloads = workloadsOf(value, 0, positions);
+  const problems: ShapeProblem[] = [];
+  const workloads = workloadsOf(value, 0, positions, problems);
   for (const w of workloads) w.rendered = doc.from;
-  return { file: doc, documents: docs.length, workloads, ...(error ? { error } : {}) };
+  return { file: doc, documents: docs.length, workloads, problems, ...(error ? { error } : {}) };
 }
 
 /** The manifests of one unit's `kustomize build`, each mapped back to its base resource and patches. */

@@ -49,7 +49,9 @@ export function isManifestOnly(f: DiscoveredFile): boolean {
 
 export function openContext(prepared: PreparedScan): ScanContext {
   const { workspace, config } = prepared;
-  const inputFindings: Finding[] = [];
+  const inputFindings: Finding[] = (workspace.unreadable ?? []).map((d) =>
+    inputFinding(INPUT_RULES.unreadableDirectory, d.rel, 1, `cannot read directory ${d.rel}: ${d.code}; the files under it were not scanned`),
+  );
   const sources = new Map<string, SourceFile>();
   const dockerfiles: Dockerfile[] = [];
   const buildConfigs: SourceFile[] = [];

@@ -6,7 +6,7 @@ import { loadManifest, mayHoldKubernetesObjects, type ManifestFile } from "../ma
 import { looksLikeTemplate } from "../manifest/template-detect.js";
 import type { PairingResult } from "../pairing/pair-images.js";
 import { evaluatePss, type PssResult } from "../pss/evaluate.js";
-import type { SourceFile } from "../source/source-file.js";
+import { locate, type SourceFile } from "../source/source-file.js";
 import { absolutePath, type DiscoveredFile } from "../workspace/discover.js";
 import { inputFinding, isManifestOnly, unreadable, type ScanContext } from "./context.js";
 import type { Workload } from "../manifest/workload.js";
@@ -57,7 +57,16 @@ function addManifest(ctx: ScanContext, out: ReadManifests, file: SourceFile, exp
   if (manifest.error) {
     out.inputFindings.push(inputFinding(INPUT_RULES.parseError, file.path, manifest.error.line, `YAML syntax error: ${manifest.error.message}`, manifest.error.column));
   }
+  out.inputFindings.push(...invalidWorkloadFindings(manifest));
   out.manifests.push(manifest);
+}
+
+/** input/invalid-workload findings for the workload parts of the wrong type in a manifest. */
+export function invalidWorkloadFindings(manifest: ManifestFile): Finding[] {
+  return (manifest.problems ?? []).map((p) => {
+    const { line, column } = locate(p.at);
+    return inputFinding(INPUT_RULES.invalidWorkload, p.at.file.path, line, p.message, column);
+  });
 }
 
 /** One note per chart (or per template file outside a chart), suggesting to render it first. */

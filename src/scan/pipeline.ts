@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import { loadConfig, type Config } from "../config/config.js";
 import ignore from "ignore";
-import { absolutePath, discover, toRel, type Workspace } from "../workspace/discover.js";
+import { absolutePath, discover, toRel, type UnreadableDirectory, type Workspace } from "../workspace/discover.js";
 import { chartRootOf } from "../manifest/template-detect.js";
 import { renderOptions, renderWorkspace, type RenderFlags } from "../render/prepare.js";
 import { checkWithUnits } from "../render/check-units.js";
@@ -65,10 +65,12 @@ export async function prepareScan(
 ): Promise<PreparedScan> {
   const { root, named, readStdin, stdinOnly } = await resolveInputs(options.paths, options.root);
   const config = await loadConfig(root, options.configFile, knownRuleIds(options.analyzers));
-  const explicit = named && (await expandNamed(root, named, config.ignore));
+  const expanded = named && (await expandNamed(root, named, config.ignore));
+  const explicit = expanded?.files;
   const kube =
     options.kubeVersion !== undefined ? parseKubeVersion(options.kubeVersion) : parseKubeVersion(config.kubeVersion, `${config.source}: 'kubeVersion'`);
   const discovered = await discover(root, explicit, { ignore: config.ignore });
+  if (expanded?.unreadable.length) discovered.unreadable = expanded.unreadable;
   // '-' alone: the repository is read for pairing (Dockerfiles, build configs, charts' names), its manifests are not scanned
   if (stdinOnly) return { root, config, kube, workspace: pairingContextOnly(discovered), explicit: false, readStdin, stdinOnly, units: [] };
   const { workspace, units } = await renderWorkspace(root, discovered, renderOptions(options.render, config.render), options.progress);
@@ -174,15 +176,17 @@ async function resolveInputs(
  * root (the current directory), as they do when one directory is scanned; a file named
  * on the command line is read.
  */
-async function expandNamed(root: string, named: Array<{ p: string; dir: boolean }>, patterns: string[]): Promise<string[]> {
+async function expandNamed(root: string, named: Array<{ p: string; dir: boolean }>, patterns: string[]): Promise<{ files: string[]; unreadable: UnreadableDirectory[] }> {
   const ig = ignore().add(patterns);
   const files: string[] = [];
+  const unreadable: UnreadableDirectory[] = [];
   for (const { p, dir } of named) {
     if (!dir) {
       files.push(p);
       continue;
     }
     const found = await discover(p, undefined);
+    for (const d of found.unreadable ?? []) unreadable.push({ ...d, rel: toRel(root, path.join(found.root, d.rel)) });
     for (const f of found.files) {
       const abs = absolutePath(found.root, f);
       const rel = toRel(root, abs);
@@ -191,5 +195,5 @@ async function expandNamed(root: string, named: Array<{ p: string; dir: boolean 
       files.push(abs);
     }
   }
-  return files;
+  return { files, unreadable };
 }

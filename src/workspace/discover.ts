@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import fg from "fast-glob";
@@ -20,6 +21,15 @@ export interface DiscoveredFile {
 export interface Workspace {
   root: string;
   files: DiscoveredFile[];
+  /** directories under the root that could not be read (their files were not scanned): reported, never skipped silently */
+  unreadable?: UnreadableDirectory[];
+}
+
+export interface UnreadableDirectory {
+  /** relative to the root, '/' separators ('.' for the root itself) */
+  rel: string;
+  /** the error code: EACCES, EIO … */
+  code: string;
 }
 
 const ALWAYS_SKIPPED = ["**/node_modules/**", "**/.git/**", "**/vendor/**"];
@@ -47,6 +57,19 @@ export async function discover(root: string, explicit: string[] | undefined, opt
       }),
     };
   }
+  // fast-glob skips a directory it cannot read without a word (suppressErrors), or stops at
+  // the first (without): its reads go through this wrapper, which notes each failure and goes on
+  const failed: UnreadableDirectory[] = [];
+  const readdirSync = ((dir: string, options: never) => {
+    try {
+      return fs.readdirSync(dir, options);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      // gone between two reads: nothing was there to miss
+      if (code !== "ENOENT") failed.push({ rel: toRel(absRoot, dir) || ".", code });
+      return [];
+    }
+  }) as typeof fs.readdirSync;
   // the synchronous walk is ~2x faster than the async one for a large tree (bench/scan)
   const entries = fg.sync("**/*", {
     cwd: absRoot,
@@ -56,6 +79,7 @@ export async function discover(root: string, explicit: string[] | undefined, opt
     ignore: ALWAYS_SKIPPED,
     objectMode: true,
     suppressErrors: true,
+    fs: { readdirSync },
   });
   const ig = await gitignores(absRoot, entries.map((e) => e.path));
   if (options.ignore?.length) ig.ig.add(options.ignore);
@@ -69,7 +93,8 @@ export async function discover(root: string, explicit: string[] | undefined, opt
     files.push({ rel, roles });
   }
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  return { root: absRoot, files };
+  const unreadable = failed.filter((d) => d.rel === "." || !(ignored(d.rel) || ignored(`${d.rel}/`)));
+  return { root: absRoot, files, ...(unreadable.length ? { unreadable } : {}) };
 }
 
 /** Where a discovered file is. */
