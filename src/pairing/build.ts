@@ -36,6 +36,11 @@ export interface ImageBuild {
   names?: string[];
   /** "medium" when the build is read from conventions rather than stated (a remote reusable workflow's inputs) */
   cap?: "medium";
+  /**
+   * Only these manifests deploy the build (Tilt rewrites only what its `k8s_yaml` loads):
+   * root-relative files, or folders (a kustomization's, or a chart's) for all they hold.
+   */
+  deploys?: string[];
 }
 
 /**

@@ -163,6 +163,11 @@ export function imagePairer(input: Omit<PairingInput, "workloads">): ImagePairer
       else broad.push(entry);
     }
   }
+  // a build that only some manifests deploy (Tilt's k8s_yaml) pairs only with those
+  const scopes = new Map<ImageBuild, (file: string) => boolean>();
+  for (const b of builds) if (b.deploys) scopes.set(b, deployScope(b.deploys, tree));
+  const inScope = (entries: IndexEntry[], file: string): IndexEntry[] =>
+    scopes.size === 0 ? entries : entries.filter((e) => scopes.get(e.resolved.build)?.(file) ?? true);
   const lookup = (repository: string): IndexEntry[] => {
     const hits = exact.get(repository) ?? [];
     const last = repository.slice(repository.lastIndexOf("/") + 1);
@@ -189,7 +194,7 @@ export function imagePairer(input: Omit<PairingInput, "workloads">): ImagePairer
   const parsed = new Map<string, Dockerfile>();
   const candidates = input.dockerfiles.map((d) => d.file.path).filter((p) => !explicitDockerfiles.has(p));
   const byName = nameHeuristic(candidates, input.dockerfiles.length, path.basename(input.root));
-  const index: PairingIndex = { builds, tree, byPath, candidates, byName, lookup, byLastName: byLast2, retags, dockerless, resolved, parsed };
+  const index: PairingIndex = { builds, tree, byPath, candidates, byName, lookup, byLastName: byLast2, inScope, retags, dockerless, resolved, parsed };
   return { builds, pair: (workloads) => pairWorkloads(input, workloads, index) };
 }
 
@@ -203,6 +208,8 @@ interface PairingIndex {
   lookup: (repository: string) => IndexEntry[];
   /** builds whose image has this last path segment, when they are all of one Dockerfile */
   byLastName: (repository: string) => IndexEntry[];
+  /** the entries whose build may deploy to this manifest file */
+  inScope: (entries: IndexEntry[], file: string) => IndexEntry[];
   retags: ImageRetag[];
   dockerless: DockerlessImage[];
   resolved: ResolvedBuild[];
@@ -222,7 +229,7 @@ function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Worklo
       const deployedList = deployedImages(tree, workload, container);
       let paired = false;
       for (const deployed of deployedList) {
-        for (const entry of nearest(lookup(deployed.repository), workload.file.path)) {
+        for (const entry of nearest(index.inScope(lookup(deployed.repository), workload.file.path), workload.file.path)) {
           paired = true;
           draftFor(pairs, entry.resolved, deployed.repository).add(workload, container, deployed, entry);
         }
@@ -235,7 +242,7 @@ function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Worklo
             const to = normalizeImageRef(retag.to);
             if (!to) continue;
             const entries = hasUnresolved(to.repository) ? index.resolved.flatMap((r) => r.repositories.filter((x) => x.pattern.text === to.repository).map((x) => ({ resolved: r, pattern: x.pattern }))) : lookup(to.repository);
-            for (const entry of entries) {
+            for (const entry of index.inScope(entries, workload.file.path)) {
               paired = true;
               const via = { ...deployed, rewrites: [...deployed.rewrites, evidenceOf(retag)] };
               draftFor(pairs, entry.resolved, deployed.repository).add(workload, container, via, entry);
@@ -247,7 +254,7 @@ function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Worklo
       if (!paired) {
         for (const deployed of deployedList) {
           if (deployed.repository.startsWith("docker.io/library/")) continue;
-          for (const entry of index.byLastName(deployed.repository)) {
+          for (const entry of index.inScope(index.byLastName(deployed.repository), workload.file.path)) {
             // a name the deploy tool or compose gives anywhere; otherwise the Dockerfile and the manifest share a folder
             const b = entry.resolved.build;
             if (b.tagsKnown && !b.names?.length && sharedDepth(entry.resolved.dockerfile.file.path, workload.file.path) === 0) continue;
@@ -319,6 +326,19 @@ function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Worklo
     unpairedContainers,
     builds,
   };
+}
+
+/** Which manifest files a build's `deploys` list covers: a kustomization's files, a folder's, a file. */
+function deployScope(deploys: string[], tree: KustomizeTree): (file: string) => boolean {
+  const files = new Set<string>();
+  const folders: string[] = [];
+  for (const d of deploys) {
+    const built = tree.filesBuiltBy(d);
+    if (built) for (const f of built) files.add(f);
+    else if (/\.(ya?ml|json)$/i.test(d)) files.add(d);
+    else folders.push(d === "" ? "" : `${d}/`);
+  }
+  return (file) => files.has(file) || folders.some((f) => file.startsWith(f));
 }
 
 /**

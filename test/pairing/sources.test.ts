@@ -97,6 +97,15 @@ describe("pairing, one fixture repository per evidence source", () => {
     ]);
   });
 
+  it("Tiltfile: a Tilt build pairs only with the manifests its k8s_yaml loads", async () => {
+    const r = await pairsOf("pairs/tilt-scope");
+    expect(r.pairs).toEqual([
+      "Dockerfile -> ghcr.io/acme/app (high) <= base/app.yaml:Deployment/default/app/app, release/app.yaml:Deployment/default/app-release/app-release | makefile",
+      // release/ is not in k8s_yaml(kustomize('dev')): Tilt never rewrites it
+      "Dockerfile.tilt -> ghcr.io/acme/app (high) <= base/app.yaml:Deployment/default/app/app | tilt",
+    ]);
+  });
+
   it("heuristics: folder name and Dockerfile.<name>, never an ambiguous name, never high", async () => {
     const r = await pairsOf("pairs/heuristic");
     expect(r.pairs).toEqual([

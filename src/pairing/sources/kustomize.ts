@@ -59,6 +59,12 @@ export class KustomizeTree {
     return this.byDir.size;
   }
 
+  /** The manifest files the kustomization in `dir` builds (through its bases), or undefined when there is none. */
+  filesBuiltBy(dir: string): string[] | undefined {
+    const k = this.byDir.get(dir);
+    return k ? this.filesOf(k, new Map(), new Set()).map((f) => f.file) : undefined;
+  }
+
   /** The references a container with image `ref` in `file` deploys. */
   effective(file: string, ref: string): DeployedRef[] {
     const chains = this.chains.get(file);

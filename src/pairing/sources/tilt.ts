@@ -1,6 +1,6 @@
 import type { SourceFile } from "../../source/source-file.js";
 import { dirOf, dockerfileIn, joinRel, type ImageBuild } from "../build.js";
-import { displayTemplate, unresolved } from "../image-ref.js";
+import { displayTemplate, hasUnresolved, unresolved } from "../image-ref.js";
 
 export const TILTFILE = /(^|\/)Tiltfile$/;
 
@@ -16,6 +16,7 @@ export function tiltBuilds(file: SourceFile): ImageBuild[] {
   const vars = new Map<string, string>();
   for (const m of text.matchAll(/^([A-Za-z_]\w*)\s*=\s*(.+)$/gm)) vars.set(m[1]!, evaluate(m[2]!.trim(), vars));
   const base = dirOf(file.path);
+  const deploys = deployedManifests(text, vars, base);
   const out: ImageBuild[] = [];
   for (const m of text.matchAll(/\b(docker_build(?:_with_restart)?)\s*\(/g)) {
     const open = m.index! + m[0].length;
@@ -49,9 +50,41 @@ export function tiltBuilds(file: SourceFile): ImageBuild[] {
       ...(target ? { target } : {}),
       images: [ref],
       tagsKnown: false,
+      ...(deploys ? { deploys } : {}),
     });
   }
   return out;
+}
+
+/**
+ * What the Tiltfile's `k8s_yaml(…)` calls load: files, `kustomize('dir')` and
+ * `helm('chart')` folders. Tilt rewrites the images of those manifests only; undefined
+ * when any argument cannot be known (a variable list, `local(…)` output), so nothing is
+ * ruled out on a guess.
+ */
+function deployedManifests(text: string, vars: Map<string, string>, base: string): string[] | undefined {
+  const out: string[] = [];
+  let calls = 0;
+  for (const m of text.matchAll(/^\s*k8s_yaml\s*\(/gm)) {
+    calls++;
+    const argsText = untilClose(text, m.index! + m[0].length);
+    if (argsText === undefined) return undefined;
+    const first = splitTopLevel(argsText).find((a) => !/^[A-Za-z_]\w*\s*=(?!=)/.test(a) || /^yaml\s*=/.test(a));
+    if (first === undefined) return undefined;
+    const expr = first.replace(/^yaml\s*=\s*/, "");
+    const items = /^\[([\s\S]*)\]$/.exec(expr.trim());
+    for (const item of items ? splitTopLevel(items[1]!) : [expr]) {
+      const call = /^(kustomize|helm)\s*\(([\s\S]*)\)$/.exec(item.trim());
+      const arg = call ? splitTopLevel(call[2]!)[0] : item;
+      if (arg === undefined) return undefined;
+      const value = evaluate(arg, vars);
+      if (hasUnresolved(value)) return undefined;
+      const rel = joinRel(base, value);
+      if (rel === undefined) return undefined;
+      out.push(rel);
+    }
+  }
+  return calls ? out : undefined;
 }
 
 /** A Starlark string expression, as far as it can be known without running it. */
