@@ -30,6 +30,8 @@ const MAX_RECIPES = 5000;
 
 export function evaluateMakefile(text: string, path: string, dir: string, readFile: ReadFile): MakeResult {
   const vars = new Map<string, string>();
+  /** variables assigned with `?=`: switches the user may set on the command line */
+  const switches = new Set<string>();
   const recipes: MakeResult["recipes"] = [];
   const included = new Set<string>([path]);
 
@@ -165,10 +167,14 @@ export function evaluateMakefile(text: string, path: string, dir: string, readFi
   const readLines = (lines: MakeLine[]) => {
     const cond: boolean[] = []; // the active state of each open conditional
     const taken: boolean[] = [];
+    // a conditional on a `?=` variable is the user's switch (`make image DEV_IMAGE=true`):
+    // the recipes of each branch are builds the Makefile can run, so both are read
+    const open: boolean[] = [];
     let target = "";
     for (let i = 0; i < lines.length; i++) {
       const { text, offset, file } = lines[i]!;
       const active = cond.every(Boolean);
+      const reachable = cond.every((c, j) => c || open[j]);
       const trimmed = text.trim();
       const directive = /^(ifeq|ifneq|ifdef|ifndef|else|endif)\b\s*(.*)$/.exec(trimmed);
       if (directive && !text.startsWith("\t")) {
@@ -176,20 +182,33 @@ export function evaluateMakefile(text: string, path: string, dir: string, readFi
         if (kw === "endif") {
           cond.pop();
           taken.pop();
+          open.pop();
         } else if (kw === "else") {
           const wasTaken = taken.at(-1) ?? false;
           const nested = /^(ifeq|ifneq|ifdef|ifndef)\b\s*(.*)$/.exec(rest!);
           const now = !wasTaken && (nested ? test(nested[1]!, nested[2]!) : true);
           cond[cond.length - 1] = now;
           taken[taken.length - 1] = wasTaken || now;
+          if (nested && switchable(nested[1]!, nested[2]!)) open[open.length - 1] = true;
         } else {
           const now = active && test(kw!, rest!);
           cond.push(now);
           taken.push(now || !active);
+          open.push(switchable(kw!, rest!));
         }
         continue;
       }
-      if (!active) continue;
+      if (!active) {
+        // the other branch of a user's switch: its recipes and rule lines, not its assignments
+        if (!reachable) continue;
+        if (text.startsWith("\t") && target !== "") {
+          if (recipes.length < MAX_RECIPES) recipes.push({ text: expand(text.slice(1).replace(/^[@+-]+/, "")), offset, file, target });
+        } else if (!/^\s*[A-Za-z_][\w.-]*\s*(\?=|::?:?=|\+=|!=|=)/.test(text)) {
+          const rule = /^([^:=#\t][^:=#]*?)\s*::?(?!=)/.exec(text);
+          if (rule) target = expand(rule[1]!).trim();
+        }
+        continue;
+      }
       if (text.startsWith("\t")) {
         if (recipes.length < MAX_RECIPES) recipes.push({ text: expand(text.slice(1).replace(/^[@+-]+/, "")), offset, file, target });
         continue;
@@ -224,6 +243,8 @@ export function evaluateMakefile(text: string, path: string, dir: string, readFi
       if (assign) {
         const [, name, op, value] = assign;
         if (op === "?=" && vars.has(name!)) continue;
+        if (op === "?=") switches.add(name!);
+        else if (op !== "+=") switches.delete(name!);
         if (op === "!=") vars.set(name!, unresolved(name!));
         else if (op === ":=" || op === "::=" || op === ":::=") vars.set(name!, expand(value!.trim()).replace(/\$/g, "$$$$"));
         else if (op === "+=") vars.set(name!, `${vars.get(name!) ?? ""} ${value!.trim()}`.trim());
@@ -239,6 +260,13 @@ export function evaluateMakefile(text: string, path: string, dir: string, readFi
       const rule = /^([^:=#\t][^:=#]*?)\s*::?(?!=)/.exec(text);
       if (rule) target = expand(rule[1]!).trim();
     }
+  };
+
+  /** Whether a conditional tests a variable the user sets on the command line (one assigned with `?=`). */
+  const switchable = (kw: string, rest: string): boolean => {
+    if (kw === "ifdef" || kw === "ifndef") return switches.has(rest.trim());
+    for (const m of rest.matchAll(/\$[({]([A-Za-z_][\w.-]*)[)}]/g)) if (switches.has(m[1]!)) return true;
+    return false;
   };
 
   /** A conditional, as `make` reads it with nothing in the environment. */

@@ -2,7 +2,7 @@ import type { Lookup } from "../dockerfile/variables.js";
 import type { Pos, SourceFile } from "../source/source-file.js";
 import { dockerfileIn, joinRel, type ImageBuild, type SourceContext } from "./build.js";
 import { displayTemplate, nameOf, normalizeImageRef } from "./image-ref.js";
-import { buildCommandsIn, type BuildCommand } from "./shell-build.js";
+import { buildCommandsIn, type BuildCommand, type CopyCommand } from "./shell-build.js";
 import type { EvidenceKind } from "./pair.js";
 
 export interface ScriptPlace {
@@ -23,7 +23,7 @@ export interface ScriptPlace {
  * plus the names `docker tag` gives those images later in the same script.
  */
 export function scriptBuilds(script: string, lookup: Lookup, place: ScriptPlace, ctx?: SourceContext): ImageBuild[] {
-  const { builds, tags, retags, dockerless } = buildCommandsIn(script, lookup);
+  const { builds, tags, retags, dockerless, copies } = buildCommandsIn(script, lookup);
   const out: ImageBuild[] = [];
   for (const b of builds) {
     const here = b.cd !== undefined ? { ...place, cwd: joinRel(place.cwd, b.cd) ?? place.cwd } : place;
@@ -38,6 +38,12 @@ export function scriptBuilds(script: string, lookup: Lookup, place: ScriptPlace,
     for (const build of candidates) {
       if (!build) continue;
       for (const t of tags) if (t.at > b.at && build.images.some((i) => sameRef(i, t.source))) build.images.push(t.target);
+      const copied = copiedFrom(build.dockerfile, copies.filter((c) => c.at < b.at), place.cwd);
+      if (copied !== undefined) {
+        build.fallbacks = [build.dockerfile, ...(build.fallbacks ?? [])];
+        build.dockerfile = copied;
+        build.detail += ` (${copied} copied there)`;
+      }
       out.push(build);
     }
   }
@@ -57,6 +63,31 @@ export function scriptBuilds(script: string, lookup: Lookup, place: ScriptPlace,
     for (const d of dockerless) ctx.dockerless.push({ kind: place.kind, at: place.posOf(d.at), tool: d.tool, image: d.image });
   }
   return out;
+}
+
+/**
+ * The file an earlier `cp` put at `dockerfile` (root-relative), the latest copy winning:
+ * `cp F DIR` (DIR/F), `cp F G`, `cp -r D DEST` (DEST/… or DEST/D/…), `cp D/* DEST`.
+ */
+function copiedFrom(dockerfile: string, copies: CopyCommand[], cwd: string): string | undefined {
+  for (const c of [...copies].reverse()) {
+    const base = c.cd !== undefined ? (joinRel(cwd, c.cd) ?? cwd) : cwd;
+    const dest = joinRel(base, c.dest);
+    if (dest === undefined) continue;
+    for (const raw of c.sources) {
+      const contents = /(^|\/)(\*|\.)$/.test(raw);
+      const src = joinRel(base, contents ? raw.replace(/\/?(\*|\.)$/, "") || "." : raw);
+      if (src === undefined) continue;
+      const name = src.slice(src.lastIndexOf("/") + 1);
+      if (!contents && (dockerfile === dest || dockerfile === `${dest}/${name}`)) return src;
+      for (const prefix of contents ? [dest] : [dest, `${dest}/${name}`]) {
+        if (!dockerfile.startsWith(`${prefix}/`)) continue;
+        const rest = dockerfile.slice(prefix.length + 1);
+        return src === "" ? rest : `${src}/${rest}`;
+      }
+    }
+  }
+  return undefined;
 }
 
 function sameRef(a: string, b: string): boolean {

@@ -37,6 +37,17 @@ export interface DockerlessBuild {
   at: number;
 }
 
+/**
+ * `cp [-r] SRC… DEST`: files a later build may read from DEST (argo-cd copies
+ * Dockerfile.dev into dist/ and builds there; the guestbook copies its folder to a temp dir).
+ */
+export interface CopyCommand {
+  sources: string[];
+  dest: string;
+  at: number;
+  cd?: string;
+}
+
 /** `docker tag SRC DST`: another name for an image built earlier in the same script. */
 export interface TagCommand {
   source: string;
@@ -74,12 +85,13 @@ const KANIKO_VALUE_OPTIONS = new Set([
 export function buildCommandsIn(
   text: string,
   lookup: Lookup,
-): { builds: BuildCommand[]; tags: TagCommand[]; retags: RetagCommand[]; dockerless: DockerlessBuild[] } {
+): { builds: BuildCommand[]; tags: TagCommand[]; retags: RetagCommand[]; dockerless: DockerlessBuild[]; copies: CopyCommand[] } {
   const builds: BuildCommand[] = [];
+  const copies: CopyCommand[] = [];
   const tags: TagCommand[] = [];
   const retags: RetagCommand[] = [];
   const dockerless: DockerlessBuild[] = [];
-  if (!/build|bud|kaniko|executor|\btag\b|set image|\bko\b|jib/.test(text)) return { builds, tags, retags, dockerless };
+  if (!/build|bud|kaniko|executor|\btag\b|set image|\bko\b|jib/.test(text)) return { builds, tags, retags, dockerless, copies };
   let cd: string | undefined;
   for (const cmd of splitCommands(text, lookup)) {
     const words = cmd.words.map((w) => ({ value: markUnknown(w.value), at: w.at }));
@@ -90,6 +102,11 @@ export function buildCommandsIn(
     if (name === "cd" && words.length === 2) {
       const to = words[1]!.value;
       cd = to.startsWith("/") || to === "-" ? undefined : cd && !to.startsWith("\u0001") ? `${cd}/${to}` : to;
+      continue;
+    }
+    if (name === "cp") {
+      const args = words.slice(1).map((w) => w.value).filter((v) => !v.startsWith("-"));
+      if (args.length >= 2) copies.push({ sources: args.slice(0, -1), dest: args.at(-1)!, at: words[0]!.at, ...(cd ? { cd } : {}) });
       continue;
     }
     if (/(^|\u0001)kustomize(\u0002)?$/i.test(name) && sub === "edit" && words[2]?.value === "set" && words[3]?.value === "image") {
@@ -145,7 +162,7 @@ export function buildCommandsIn(
     if (tool === name) tool = `${name} ${sub === "image" ? "image build" : sub}`;
     builds.push(withCd(readBuild(tool, rest, words[0]!.at), cd));
   }
-  return { builds, tags, retags, dockerless };
+  return { builds, tags, retags, dockerless, copies };
 }
 
 function withCd(b: BuildCommand, cd: string | undefined): BuildCommand {

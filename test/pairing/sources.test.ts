@@ -87,6 +87,19 @@ describe("pairing, one fixture repository per evidence source", () => {
     expect(r.unpairedDockerfiles).toEqual(["other/Dockerfile"]);
   });
 
+  it("Makefile: both branches of a ?= switch, a Dockerfile copied before the build, a tag on the next recipe line", async () => {
+    const r = await pairsOf("pairs/makefile-switch");
+    expect(r.pairs).toEqual([
+      "Dockerfile -> ghcr.io/acme/app (high) <= k8s/app.yaml:Deployment/default/app/app | makefile",
+      // `cp Dockerfile.dev dist` then `docker build -f dist/Dockerfile.dev dist` under DEV_IMAGE=true
+      "Dockerfile.dev -> ghcr.io/acme/app (high) <= k8s/app.yaml:Deployment/default/app/app | makefile",
+      // `cp ./worker/* $(TEMP_DIR)`, a build there, `docker tag … ghcr.io/acme/worker:v2` on the next line
+      "worker/Dockerfile -> ghcr.io/acme/worker (high) <= k8s/app.yaml:Deployment/default/app/worker | makefile",
+    ]);
+    // `ifeq ($(OS),Windows_NT)`: OS is no switch of this Makefile, so make never reads that branch
+    expect(r.unpairedDockerfiles).toEqual(["Dockerfile.win"]);
+  });
+
   it("Tiltfile: positional and keyword docker_build, variables, a loop bound by the context", async () => {
     const r = await pairsOf("pairs/tilt");
     expect(r.pairs).toEqual([

@@ -16,10 +16,23 @@ export function makefileBuilds(file: SourceFile, ctx?: SourceContext): ImageBuil
   const cwd = dirOf(file.path);
   const { recipes } = evaluateMakefile(file.text, file.path, cwd, (rel) => ctx?.file(rel));
   const out: ImageBuild[] = [];
-  for (const { text, offset, file: from } of recipes) {
+  // one rule's recipe lines read as one script, so a `cp` or `docker tag` on one line
+  // applies to the build on the next; each line runs in its own shell, so a `cd` does not carry
+  const SEP = "\ncd -\n";
+  for (let i = 0; i < recipes.length; ) {
+    const from = recipes[i]!.file;
+    const target = recipes[i]!.target;
+    const parts: Array<{ start: number; offset: number }> = [];
+    let script = "";
+    for (; i < recipes.length && recipes[i]!.file === from && recipes[i]!.target === target; i++) {
+      if (script !== "") script += SEP;
+      parts.push({ start: script.length, offset: recipes[i]!.offset });
+      script += recipes[i]!.text;
+    }
     // a recipe that came from an included file points there
     const src = from === file.path ? file : (ctx?.file(from) ?? file);
-    out.push(...scriptBuilds(text, () => undefined, { file: src, kind: "makefile", cwd, posOf: () => ({ file: src, offset: offset + 1 }), where: "" }, ctx));
+    const posOf = (at: number) => ({ file: src, offset: [...parts].reverse().find((p) => p.start <= at)!.offset + 1 });
+    out.push(...scriptBuilds(script, () => undefined, { file: src, kind: "makefile", cwd, posOf, where: "" }, ctx));
   }
   return out;
 }
