@@ -22,7 +22,7 @@ import type { Confidence, DeployedImage, Evidence, Pair, PairBuild } from "./pai
 import { ciBuilds, CLOUD_BUILD, GITHUB_WORKFLOW, GITLAB_CI } from "./sources/ci.js";
 import { composeBuilds } from "./sources/compose.js";
 import { configBuilds } from "./sources/config.js";
-import { nameHeuristic, type HeuristicMatch } from "./sources/heuristic.js";
+import { heuristicName, nameHeuristic, type HeuristicMatch } from "./sources/heuristic.js";
 import { describeRewrite, KUSTOMIZATION_FILE, KustomizeTree } from "./sources/kustomize.js";
 import { MAKEFILE, makefileBuilds, SHELL_SCRIPT, shellScriptBuilds } from "./sources/makefile.js";
 import { skaffoldBuilds } from "./sources/skaffold.js";
@@ -45,6 +45,8 @@ export interface UnpairedContainer {
   image: string;
   /** the deployment unit, for a rendered workload (src/render/) */
   unit?: string;
+  /** why no Dockerfile here pairs, in one line */
+  reason: string;
 }
 
 export interface PairingResult {
@@ -53,6 +55,8 @@ export interface PairingResult {
   unpairedContainers: UnpairedContainer[];
   /** every build the build configs state, whether or not a workload deploys it */
   builds?: ImageBuild[];
+  /** why each unpaired Dockerfile is unpaired, in one line */
+  readonly unpairedReasons: Array<{ dockerfile: string; reason: string }>;
 }
 
 const SKAFFOLD = /(^|\/)skaffold([.-][\w-]+)*\.ya?ml$/;
@@ -138,9 +142,13 @@ export function imagePairer(input: Omit<PairingInput, "workloads">): ImagePairer
   // 1. builds → Dockerfiles (a path with a variable binds it from the Dockerfiles that exist)
   const resolved: ResolvedBuild[] = [];
   const explicitDockerfiles = new Set<string>();
+  const nameless = new Map<string, ImageBuild>();
   for (const build of builds) {
     for (const r of resolveBuild(build, byPath, input.dockerfiles)) {
-      if (r.repositories.length === 0) continue;
+      if (r.repositories.length === 0) {
+        if (!nameless.has(r.dockerfile.file.path)) nameless.set(r.dockerfile.file.path, build);
+        continue;
+      }
       resolved.push(r);
       explicitDockerfiles.add(r.dockerfile.file.path);
     }
@@ -194,11 +202,14 @@ export function imagePairer(input: Omit<PairingInput, "workloads">): ImagePairer
   const parsed = new Map<string, Dockerfile>();
   const candidates = input.dockerfiles.map((d) => d.file.path).filter((p) => !explicitDockerfiles.has(p));
   const byName = nameHeuristic(candidates, input.dockerfiles.length, path.basename(input.root));
-  const index: PairingIndex = { builds, tree, byPath, candidates, byName, lookup, byLastName: byLast2, inScope, retags, dockerless, resolved, parsed };
+  const index: PairingIndex = { rootName: path.basename(input.root), nameless, builds, tree, byPath, candidates, byName, lookup, byLastName: byLast2, inScope, retags, dockerless, resolved, parsed };
   return { builds, pair: (workloads) => pairWorkloads(input, workloads, index) };
 }
 
 interface PairingIndex {
+  rootName: string;
+  /** a build of the Dockerfile that tags no image we can read (`-t $(IMG)` with IMG unset) */
+  nameless: Map<string, ImageBuild>;
   builds: ImageBuild[];
   tree: KustomizeTree;
   byPath: Map<string, Dockerfile>;
@@ -315,6 +326,7 @@ function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Worklo
       container: u.container.name,
       image: u.container.image!.value,
       ...(u.workload.rendered ? { unit: u.workload.rendered.unit } : {}),
+      reason: containerReason(u.deployed, index),
     });
   }
   return {
@@ -323,9 +335,44 @@ function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Worklo
     get unpairedDockerfiles() {
       return input.dockerfiles.map((d) => d.file.path).filter((p) => !pairedDockerfiles.has(p)).sort();
     },
+    get unpairedReasons() {
+      return this.unpairedDockerfiles.map((dockerfile) => ({ dockerfile, reason: dockerfileReason(dockerfile, index) }));
+    },
     unpairedContainers,
     builds,
   };
+}
+
+/** Why a Dockerfile pairs with nothing: what builds it and under which name, or that nothing does. */
+function dockerfileReason(dockerfile: string, index: PairingIndex): string {
+  const built = index.resolved.find((r) => r.dockerfile.file.path === dockerfile);
+  if (built) {
+    const names = [...new Set(built.repositories.map((r) => displayTemplate(r.pattern.text)))].slice(0, 3).join(", ");
+    return `built as ${names} (${where(built.build)}), which no workload in the scanned manifests deploys`;
+  }
+  const nameless = index.nameless.get(dockerfile);
+  if (nameless) return `built by ${where(nameless)} without an image name we can read (${nameless.detail})`;
+  const own = heuristicName(dockerfile, index.rootName)?.name.toLowerCase();
+  const twins = own === undefined ? 0 : index.candidates.filter((c) => c !== dockerfile && heuristicName(c, index.rootName)?.name.toLowerCase() === own).length;
+  if (twins) return `no build config we read builds it, and its name '${own}' is also ${twins === 1 ? "another Dockerfile's" : `${twins} other Dockerfiles'`}, so names alone pair it with nothing`;
+  const dockerless = index.dockerless.length ? `; ${index.dockerless.map((d) => d.tool).filter((t, i, a) => a.indexOf(t) === i).join(", ")} builds images here without a Dockerfile` : "";
+  return `no build config we read builds it (Makefile, compose, CI, skaffold, Tilt, bake, scripts), and no deployed image is named '${own ?? ""}'${dockerless}`;
+}
+
+/** Why a first-party container pairs with no Dockerfile. */
+function containerReason(deployed: DeployedImage[], index: PairingIndex): string {
+  const repo = deployed[0]?.repository ?? "";
+  const tool = index.dockerless.find((d) => d.image !== "" && !hasUnresolved(d.image) && normalizeImageRef(d.image)?.repository === repo);
+  if (tool) {
+    const { file, line } = evidenceOf({ kind: tool.kind, at: tool.at, detail: "" });
+    return `image ${repo} is built without a Dockerfile (${tool.tool}, ${file}:${line})`;
+  }
+  return `image ${repo} is built nowhere we can read`;
+}
+
+function where(build: ImageBuild): string {
+  const { file, line } = evidenceOf(build);
+  return `${build.kind} ${file}:${line}`;
 }
 
 /** Which manifest files a build's `deploys` list covers: a kustomization's files, a folder's, a file. */

@@ -34,6 +34,7 @@ export function pairsJson(pairing: PairingResult) {
     pairs: pairing.pairs.map(pairJson),
     unpairedDockerfiles: pairing.unpairedDockerfiles,
     unpairedContainers: pairing.unpairedContainers,
+    unpairedReasons: pairing.unpairedReasons,
   };
 }
 

@@ -22,12 +22,13 @@ export function pairsText(report: PairsReport, c: Colors): string {
   }
   if (report.unpairedDockerfiles.length) {
     out.push(c.bold("Unpaired Dockerfiles") + c.dim(" (no workload deploys the image they build)"));
-    for (const d of report.unpairedDockerfiles) out.push(`  ${d}`);
+    const why = new Map(report.unpairedReasons.map((r) => [r.dockerfile, r.reason]));
+    for (const d of report.unpairedDockerfiles) out.push(`  ${d}${why.has(d) ? c.dim(`  ${why.get(d)}`) : ""}`);
     out.push("");
   }
   if (report.unpairedContainers.length) {
     out.push(c.bold("Unpaired first-party containers") + c.dim(" (no Dockerfile here builds their image)"));
-    for (const u of report.unpairedContainers) out.push(`  ${u.kind} ${u.name} [${u.container}] ${c.cyan(u.image)}  ${c.dim(u.file)}${unitOf(u, c)}`);
+    for (const u of report.unpairedContainers) out.push(`  ${u.kind} ${u.name} [${u.container}] ${c.cyan(u.image)}  ${c.dim(u.file)}${unitOf(u, c)}${u.reason ? c.dim(`  ${u.reason}`) : ""}`);
     out.push("");
   }
   const n = report.pairs.length;

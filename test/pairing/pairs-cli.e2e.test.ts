@@ -6,7 +6,7 @@ describe("shipshape pairs (built CLI)", () => {
     const r = runCli(["pairs", fixture("pairs", "skaffold"), "--format", "json"]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(Object.keys(report)).toEqual(["pairs", "unpairedDockerfiles", "unpairedContainers"]);
+    expect(Object.keys(report)).toEqual(["pairs", "unpairedDockerfiles", "unpairedContainers", "unpairedReasons"]);
     expect(report.pairs[2]).toEqual({
       dockerfile: "src/web/Dockerfile",
       stage: null,
@@ -16,8 +16,25 @@ describe("shipshape pairs (built CLI)", () => {
       confidence: "high",
     });
     expect(report.unpairedContainers).toEqual([
-      { file: "k8s/app.yaml", kind: "Pod", name: "api", container: "metrics", image: "ghcr.io/acme/metrics-sidecar:1.0" },
+      { file: "k8s/app.yaml", kind: "Pod", name: "api", container: "metrics", image: "ghcr.io/acme/metrics-sidecar:1.0", reason: "image ghcr.io/acme/metrics-sidecar is built nowhere we can read" },
     ]);
+  });
+
+  it("says why each Dockerfile and first-party container is unpaired; third-party images are not listed", () => {
+    const r = runCli(["pairs", fixture("pairs", "unpaired-reasons"), "--format", "json"]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.unpairedReasons).toEqual([
+      { dockerfile: "other/Dockerfile", reason: "built by makefile Makefile:5 without an image name we can read (docker build -t ${IMAGE} other)" },
+      { dockerfile: "tools/Dockerfile", reason: "built as ghcr.io/acme/tools (makefile Makefile:2), which no workload in the scanned manifests deploys" },
+    ]);
+    // postgres is Docker Hub's: not ours to build, so not "unpaired"
+    expect(report.unpairedContainers.map((c: { container: string; reason: string }) => `${c.container}: ${c.reason}`)).toEqual([
+      "billing: image ghcr.io/acme/billing is built without a Dockerfile (jib, Makefile:8)",
+      "mailer: image ghcr.io/acme/mailer is built nowhere we can read",
+    ]);
+    const text = runCli(["pairs", fixture("pairs", "unpaired-reasons")]);
+    expect(text.stdout).toContain("  tools/Dockerfile  built as ghcr.io/acme/tools (makefile Makefile:2), which no workload in the scanned manifests deploys\n");
   });
 
   it("--format text, dot and mermaid", () => {

@@ -27,12 +27,8 @@ export function nameHeuristic(dockerfiles: string[], total: number, rootName: st
     byName.set(key, list);
   };
   for (const path of dockerfiles) {
-    const slash = path.lastIndexOf("/");
-    const base = path.slice(slash + 1);
-    const folder = slash === -1 ? rootName : path.slice(path.lastIndexOf("/", slash - 1) + 1, slash);
-    const suffix = /^(?:Dockerfile|Containerfile)\.([\w.-]+)$/i.exec(base)?.[1] ?? /^([\w.-]+)\.(?:Dockerfile|Containerfile)$/i.exec(base)?.[1];
-    if (suffix) add(suffix, path, `the Dockerfile's name suffix '${suffix}'`);
-    else if (folder) add(folder, path, `the Dockerfile's folder name '${folder}'`);
+    const n = heuristicName(path, rootName);
+    if (n) add(n.name, path, n.why);
   }
   return (repositories) => {
     const out: HeuristicMatch[] = [];
@@ -53,4 +49,14 @@ export function nameHeuristic(dockerfiles: string[], total: number, rootName: st
     }
     return out;
   };
+}
+
+/** The name a Dockerfile goes by for the heuristic: its `Dockerfile.<name>` suffix, else its folder's name. */
+export function heuristicName(path: string, rootName: string): { name: string; why: string } | undefined {
+  const slash = path.lastIndexOf("/");
+  const base = path.slice(slash + 1);
+  const folder = slash === -1 ? rootName : path.slice(path.lastIndexOf("/", slash - 1) + 1, slash);
+  const suffix = /^(?:Dockerfile|Containerfile)\.([\w.-]+)$/i.exec(base)?.[1] ?? /^([\w.-]+)\.(?:Dockerfile|Containerfile)$/i.exec(base)?.[1];
+  if (suffix) return { name: suffix, why: `the Dockerfile's name suffix '${suffix}'` };
+  return folder ? { name: folder, why: `the Dockerfile's folder name '${folder}'` } : undefined;
 }
