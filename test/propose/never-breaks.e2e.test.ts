@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -173,5 +173,23 @@ describe("--write writes only safe changes unless asked, and marks what it was n
     // evidence only with --verbose
     expect(text).not.toMatch(/why:/);
     expect(runCli(["propose", copy("compose-app"), "--kube-version", "1.36", "--verbose"]).stdout).toMatch(/why:/);
+  });
+});
+
+describe("scan does not call a broken hardened manifest clean", () => {
+  it("reports, as errors, what propose used to write onto nginx and postgres (uid 10001, drop ALL, read-only root with only /tmp)", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "shipshape-broken-hardened-"));
+    temps.push(dir);
+    const hardened = (name: string, image: string, port: number) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      securityContext:\n        runAsNonRoot: true\n        runAsUser: 10001\n        runAsGroup: 10001\n        fsGroup: 10001\n        seccompProfile: { type: RuntimeDefault }\n      containers:\n        - name: ${name}\n          image: ${image}\n          ports:\n            - containerPort: ${port}\n          securityContext:\n            allowPrivilegeEscalation: false\n            readOnlyRootFilesystem: true\n            capabilities: { drop: [ALL] }\n          volumeMounts:\n            - { name: tmp, mountPath: /tmp }\n      volumes:\n        - { name: tmp, emptyDir: {} }\n`;
+    writeFileSync(path.join(dir, "nginx.yaml"), hardened("proxy", "nginx:1.27", 80));
+    writeFileSync(path.join(dir, "postgres.yaml"), hardened("db", "postgres:16", 5432));
+    const run = runCli(["scan", dir, "--format", "json", "--kube-version", "1.36"]);
+    const report = JSON.parse(run.stdout) as { findings: Array<{ ruleId: string; severity: string; file: string }>; workloads: Array<{ pss: { level: string } }> };
+    // Pod Security alone calls both restricted: that is what let them through
+    expect(report.workloads.map((w) => w.pss.level)).toEqual(["restricted", "restricted"]);
+    const errors = report.findings.filter((f) => f.severity === "error").map((f) => `${f.file} ${f.ruleId}`).sort();
+    expect(errors).toEqual(["nginx.yaml capabilities/privileged-port", "nginx.yaml filesystem/known-image-writes", "postgres.yaml filesystem/known-image-writes"]);
+    expect(run.code).toBe(1);
   });
 });
