@@ -180,9 +180,15 @@ async function expandNamed(root: string, named: Array<{ p: string; dir: boolean 
   const ig = ignore().add(patterns);
   const files: string[] = [];
   const unreadable: UnreadableDirectory[] = [];
+  // overlapping paths (`k8s .`) name a file twice: read twice, propose --write would append its volumes twice
+  const seen = new Set<string>();
+  const add = (abs: string) => {
+    if (!seen.has(abs)) files.push(abs);
+    seen.add(abs);
+  };
   for (const { p, dir } of named) {
     if (!dir) {
-      files.push(p);
+      add(p);
       continue;
     }
     const found = await discover(p, undefined);
@@ -192,7 +198,7 @@ async function expandNamed(root: string, named: Array<{ p: string; dir: boolean 
       const rel = toRel(root, abs);
       // a directory outside the root has no path the patterns could name
       if (patterns.length && !rel.startsWith("../") && ig.ignores(rel)) continue;
-      files.push(abs);
+      add(abs);
     }
   }
   return { files, unreadable };

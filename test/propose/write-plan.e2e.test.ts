@@ -71,6 +71,22 @@ describe("propose --write plans all edits, then writes", () => {
     expect(readFileSync(path.join(dir, "b-bad.yaml"), "utf8")).toBe(bad);
   });
 
+  it("writes each change once when the paths overlap (a directory and its parent, a file inside a named directory)", () => {
+    const redis = (name: string) => pod(name).replace(`ghcr.io/acme/${name}:1`, "redis:7.2");
+    const dir = repo({ "k8s/db.yaml": redis("db"), "k8s/web.yaml": redis("web") });
+    // duplicated workloads would append the same volume twice: the API server rejects such a pod
+    const run = runCli(["propose", "k8s", ".", "k8s/db.yaml", "--write", "--include-unverified", "--kube-version", "1.36"], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    for (const name of ["db", "web"]) {
+      const spec = (parseAllDocuments(readFileSync(path.join(dir, `k8s/${name}.yaml`), "utf8"))[0]!.toJS() as { spec: { volumes: Array<{ name: string }>; containers: Array<{ volumeMounts: Array<{ mountPath: string }> }> } }).spec;
+      // redis (a known image) writes /data and /tmp: one emptyDir and one mount each
+      expect(spec.volumes.map((v) => v.name).sort()).toEqual(["data", "tmp"]);
+      expect(spec.containers[0]!.volumeMounts.map((m) => m.mountPath).sort()).toEqual(["/data", "/tmp"]);
+    }
+    const scan = JSON.parse(runCli(["scan", "k8s", ".", "k8s/db.yaml", "--format", "json", "--kube-version", "1.36"], { cwd: dir }).stdout) as { workloads: Array<{ name: string }> };
+    expect(scan.workloads.map((w) => w.name)).toEqual(["db", "web"]);
+  });
+
   it("refuses `propose - --write` before reading or printing anything", () => {
     const run = runCli(["propose", "-", "--write"], { input: pod("s") });
     expect(run.code).toBe(2);
