@@ -57,7 +57,17 @@ export interface KnownImageVariant {
   /** nothing it runs is setuid or has file capabilities: no_new_privs cannot stop it */
   noNewPrivileges?: boolean;
   /** the documented way to run it as non-root */
-  nonRoot?: { uid: number; gid: number; fsGroup?: number; how: string };
+  nonRoot?: {
+    uid: number;
+    gid: number;
+    fsGroup?: number;
+    how: string;
+    /**
+     * a directory the process must own (it chmods it), named by an environment variable: as a
+     * non-root uid it cannot be a mount point, whose root belongs to root (postgres's PGDATA)
+     */
+    ownsDirectory?: { env: string; default: string; subdirectory: string };
+  };
   nonRootVariant?: string;
   role: "service" | "base";
   sources: KnownImageSource[];

@@ -218,6 +218,15 @@ function decideUser(d: ContainerDecision, input: DecideInput, explicit: Explicit
       d.notes.push(`the manifest sets runAsNonRoot: true but ${image.user.how}: the kubelet refuses to start it until it runs as a non-root uid`);
     }
     const way = image.nonRootWay;
+    const owned = way?.ownsDirectory ? ownedDirectoryProblem(container, image, way.ownsDirectory) : undefined;
+    if (way && owned) {
+      // proposing the uid anyway writes a pod that never starts (initdb: could not change permissions)
+      const reason = `${image.label} runs as root as shipped; its non-root way (uid ${way.uid}${way.fsGroup !== undefined ? `, fsGroup ${way.fsGroup}` : ""}) needs ${owned}`;
+      d.blockers.push({ check: "runAsNonRoot", reason: `'${name}': ${reason}`, evidenced: true });
+      d.advice.push(`'${name}': to run it as uid ${way.uid} (its documented non-root way), set env ${way.ownsDirectory!.env} to a subdirectory of its volume (e.g. ${suggestedSubdirectory(container, way.ownsDirectory!)}), then propose again`);
+      d.notes.push(`runAsNonRoot: not set: ${reason}`);
+      return { uid: 0, changed: false };
+    }
     if (way) {
       const why = `${image.label} runs as root as shipped (${image.user.how}); ${way.how}`;
       d.shared.runAsNonRoot = { value: true, evidence: `runs as uid ${way.uid}`, source: "static", kind: "unverified" };
@@ -510,6 +519,27 @@ export function privilegedPorts(container: Container, image: StaticImageFacts | 
   }
   for (const p of image?.ports ?? []) if (p.port < 1024 && p.port > 0) out.push(p);
   return out;
+}
+
+/**
+ * Why the directory a non-root process must own cannot be its own here: it is a mount point
+ * (a volume's root belongs to root, and only the owner may chmod it), or where it lives is
+ * not known. Undefined when it is a plain directory of the image or below a mount.
+ */
+function ownedDirectoryProblem(container: Container, image: StaticImageFacts, owns: { env: string; default: string; subdirectory: string }): string | undefined {
+  const env = Array.isArray(container.spec.env) ? container.spec.env.filter(isObj).find((e) => e.name === owns.env) : undefined;
+  if (env && typeof env.value !== "string") return `${owns.env} to name a subdirectory of its volume, and the manifest sets ${owns.env} from elsewhere (valueFrom): where it points is not known`;
+  const dir = normalize(env ? String(env.value) : owns.default);
+  const setBy = env ? `the manifest sets ${owns.env}=${dir}` : `${owns.env} is the image's default ${dir}`;
+  if (existingMountPaths(container).some((m) => m.path === dir)) return `${owns.env} to name a subdirectory of its volume, and ${setBy}, the volume's own root: initdb must own its directory and chmod it, which a volume's root (owned by root) does not allow`;
+  // a read-only root filesystem puts an emptyDir over every path the image writes
+  if (image.writes.some((w) => normalize(w.path) === dir)) return `${owns.env} to name a subdirectory of a volume, and ${setBy}, where a read-only root puts an emptyDir: initdb must own its directory and chmod it, which a volume's root (owned by root) does not allow`;
+  return undefined;
+}
+
+function suggestedSubdirectory(container: Container, owns: { env: string; default: string; subdirectory: string }): string {
+  const env = Array.isArray(container.spec.env) ? container.spec.env.filter(isObj).find((e) => e.name === owns.env) : undefined;
+  return `${owns.env}=${normalize(`${typeof env?.value === "string" ? env.value : owns.default}/${owns.subdirectory}`)}`;
 }
 
 function existingMountPaths(container: Container): Array<{ path: string; name: string }> {

@@ -53,7 +53,7 @@ export interface StaticImageFacts {
   /** capabilities a root image needs as shipped (known images) */
   rootCapabilities?: { add: string[]; where: string };
   /** the documented way to run a root image as non-root (known images) */
-  nonRootWay?: { uid: number; gid: number; fsGroup?: number; how: string };
+  nonRootWay?: { uid: number; gid: number; fsGroup?: number; how: string; ownsDirectory?: { env: string; default: string; subdirectory: string } };
 }
 
 export function staticImageFacts(df: Dockerfile, stageName: string | null): StaticImageFacts | undefined {
@@ -145,7 +145,7 @@ export function knownImageFacts(known: KnownImage): StaticImageFacts {
     writes: (v.writes ?? []).map((w) => ({ path: w.path, where: `${w.why}; per ${source}` })),
     writesKnown: v.writes !== undefined,
     ...(v.rootCapabilities?.length ? { rootCapabilities: { add: v.rootCapabilities, where: `${v.capabilitiesWhy ?? "the image's root entrypoint needs it"} (per ${source})` } } : {}),
-    ...(v.nonRoot ? { nonRootWay: { uid: v.nonRoot.uid, gid: v.nonRoot.gid, fsGroup: v.nonRoot.fsGroup, how: `${v.nonRoot.how} (per ${source})` } } : {}),
+    ...(v.nonRoot ? { nonRootWay: { uid: v.nonRoot.uid, gid: v.nonRoot.gid, fsGroup: v.nonRoot.fsGroup, how: `${v.nonRoot.how} (per ${source})`, ...(v.nonRoot.ownsDirectory ? { ownsDirectory: v.nonRoot.ownsDirectory } : {}) } } : {}),
     ...(v.nonRootVariant ? { nonRootVariant: v.nonRootVariant } : {}),
     role: v.role,
   };

@@ -66,13 +66,38 @@ describe("decideContainer: how sure each change is", () => {
   });
 
   it("postgres: the documented non-root way, its writes and no capabilities, all unverified and sourced", () => {
-    const c = container("image: postgres:16\nvolumeMounts:\n  - name: data\n    mountPath: /var/lib/postgresql/data");
+    const c = container("image: postgres:16\nenv:\n  - name: PGDATA\n    value: /var/lib/postgresql/data/pgdata\nvolumeMounts:\n  - name: data\n    mountPath: /var/lib/postgresql/data");
     const d = decideContainer({ ...c, image: knownImageFacts(knownImage("postgres:16")!), kube });
     expect([d.shared.runAsUser?.value, d.shared.runAsUser?.kind]).toEqual([999, "unverified"]);
     expect(d.shared.runAsUser?.evidence).toMatch(/documented --user way.*docker-library\/postgres/);
     expect(d.mounts.filter((m) => !m.existing).map((m) => m.path)).toEqual(["/tmp", "/var/run/postgresql"]);
     expect(d.add).toBeUndefined();
     expect(d.allowPrivilegeEscalation?.kind).toBe("safe");
+  });
+
+  it("postgres whose PGDATA is a volume's root (the voting app's db): no uid proposed, since initdb could not chmod it; root keeps its capabilities, and the advice says how", () => {
+    for (const [image, spec] of [
+      ["postgres:15-alpine", "volumeMounts:\n  - name: db-data\n    mountPath: /var/lib/postgresql/data"],
+      ["postgres:16", "env:\n  - name: PGDATA\n    value: /pgdata\nvolumeMounts:\n  - name: data\n    mountPath: /pgdata/"],
+      // no volume: a read-only root would put an emptyDir on the default PGDATA
+      ["postgres:16", "ports:\n  - containerPort: 5432"],
+    ] as const) {
+      const d = decideContainer({ ...container(`image: ${image}\n${spec}`), image: knownImageFacts(knownImage(image)!), kube });
+      expect(d.shared.runAsUser, image).toBeUndefined();
+      expect(d.shared.runAsNonRoot).toBeUndefined();
+      expect(d.blockers.map((b) => b.reason).join()).toMatch(/PGDATA/);
+      expect(d.advice.join()).toMatch(/set env PGDATA to a subdirectory of its volume \(e\.g\. PGDATA=\/(var\/lib\/postgresql\/data|pgdata)\/pgdata\)/);
+      expect(d.add?.value).toEqual(["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"]);
+    }
+  });
+
+  it("postgres whose PGDATA is below its volume, or set from elsewhere: the non-root way only when where it points is known", () => {
+    const fine = container("image: postgres:18\nvolumeMounts:\n  - name: data\n    mountPath: /var/lib/postgresql");
+    expect(decideContainer({ ...fine, image: knownImageFacts(knownImage("postgres:18")!), kube }).shared.runAsUser?.value).toBe(999);
+    const unknown = container("image: postgres:16\nenv:\n  - name: PGDATA\n    valueFrom: { configMapKeyRef: { name: pg, key: dir } }");
+    const d = decideContainer({ ...unknown, image: knownImageFacts(knownImage("postgres:16")!), kube });
+    expect(d.shared.runAsUser).toBeUndefined();
+    expect(d.blockers.map((b) => b.reason).join()).toMatch(/valueFrom/);
   });
 
   it("an image nothing is known about gets safe changes only", () => {
