@@ -70,6 +70,8 @@ export interface KnownImageVariant {
   };
   nonRootVariant?: string;
   role: "service" | "base";
+  /** named accounts the image's /etc/passwd holds: a Dockerfile built FROM it may `USER` one by name */
+  users?: Array<{ name: string; uid: number; gid: number; /** its primary group's name */ group: string }>;
   sources: KnownImageSource[];
 }
 

@@ -70,7 +70,12 @@ export function staticImageFacts(df: Dockerfile, stageName: string | null): Stat
       kind: "root",
       how: `no USER in ${df.file.path}${scratch ? "" : ` (unless the base image ${root.baseImage.value} sets one)`}`,
     };
-  } else if (u.uid === undefined) user = { kind: "unresolved", name: u.user, how: `USER ${u.raw} at ${at(u.node)}: ${u.detail}` };
+  } else if (u.uid === undefined) {
+    const fromBase = baseImageAccount(chain, root.baseImage.value, u.user, u.group, u.gid);
+    user = fromBase
+      ? { kind: "non-root", uid: fromBase.uid, gid: fromBase.gid, numeric: false, how: `USER ${u.raw} at ${at(u.node)}: ${fromBase.how}` }
+      : { kind: "unresolved", name: u.user, how: `USER ${u.raw} at ${at(u.node)}: ${u.detail}` };
+  }
   else if (u.fromBase) {
     const how = `no USER in ${df.file.path}: ${u.detail}`;
     user = u.uid === 0 ? { kind: "root", how } : { kind: "non-root", uid: u.uid, gid: u.gid, how, numeric: /^\d+$/.test(u.user) };
@@ -106,6 +111,21 @@ export function staticImageFacts(df: Dockerfile, stageName: string | null): Stat
     writesKnown: true,
     ...baseServiceFacts(root.baseImage.value, chain.some((s) => s.user)),
   };
+}
+
+/**
+ * A named USER the Dockerfile does not create, found in its known base image's accounts
+ * (`USER node` FROM node:20 is 1000:1000). Not when the stages create that name (then the
+ * build picks its uid), nor when a group is named that neither the stages nor the account know.
+ */
+function baseImageAccount(chain: Stage[], baseRef: string, name: string, group: string | undefined, groupGid: number | undefined): { uid: number; gid: number; how: string } | undefined {
+  if (chain.some((s) => s.createdUsers.some((c) => c.name === name))) return undefined;
+  const known = knownImage(baseRef);
+  const account = known?.variant.users?.find((a) => a.name === name);
+  if (!known || !account || account.uid === 0) return undefined;
+  const gid = groupGid ?? (group === undefined || group === account.group ? account.gid : undefined);
+  if (gid === undefined) return undefined;
+  return { uid: account.uid, gid, how: `user '${name}' is ${account.uid}:${gid} in the base image ${baseRef} (per ${knownImageSource(known)})` };
 }
 
 /**

@@ -3,7 +3,8 @@ import { parseKubeVersion } from "../../src/kube/version.js";
 import { loadManifest } from "../../src/manifest/load.js";
 import { SourceFile } from "../../src/source/source-file.js";
 import { decideContainer } from "../../src/propose/decide.js";
-import { knownImageFacts, type StaticImageFacts } from "../../src/propose/image-facts.js";
+import { knownImageFacts, staticImageFacts, type StaticImageFacts } from "../../src/propose/image-facts.js";
+import { parseDockerfile } from "../../src/dockerfile/parse.js";
 import { knownImage } from "../../src/known-images/lookup.js";
 
 const kube = parseKubeVersion("1.36");
@@ -98,6 +99,20 @@ describe("decideContainer: how sure each change is", () => {
     const d = decideContainer({ ...unknown, image: knownImageFacts(knownImage("postgres:16")!), kube });
     expect(d.shared.runAsUser).toBeUndefined();
     expect(d.blockers.map((b) => b.reason).join()).toMatch(/valueFrom/);
+  });
+
+  it("USER node FROM node: the base image's account gives uid 1000, written as numbers (safe); a name the Dockerfile creates, or an unknown base, stays unresolved", () => {
+    const facts = (text: string) => staticImageFacts(parseDockerfile(new SourceFile("Dockerfile", text)), null)!;
+    const node = facts("FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nUSER node\nCMD [\"node\", \"server.js\"]\n");
+    expect(node.user).toMatchObject({ kind: "non-root", uid: 1000, gid: 1000, numeric: false });
+    expect(node.user.how).toMatch(/base image node:20-alpine \(per https:\/\/github.com\/nodejs\/docker-node/);
+    const d = decideContainer({ ...container("image: web:1"), image: node, kube });
+    expect([d.shared.runAsNonRoot?.value, d.shared.runAsUser?.value, d.shared.runAsGroup?.value, d.shared.runAsUser?.kind]).toEqual([true, 1000, 1000, "safe"]);
+    expect(facts("FROM gcr.io/distroless/static-debian12\nCOPY app /app\nUSER nonroot:nonroot\n").user).toMatchObject({ kind: "non-root", uid: 65532, gid: 65532 });
+    // the build picks the uid of a user it creates; another base has no such account
+    expect(facts("FROM node:20\nRUN useradd node2 && useradd -m node || true\nUSER node\n").user.kind).toBe("unresolved");
+    expect(facts("FROM python:3.12-slim\nUSER node\n").user.kind).toBe("unresolved");
+    expect(facts("FROM node:20\nUSER node:staff\n").user.kind).toBe("unresolved");
   });
 
   it("an image nothing is known about gets safe changes only", () => {
