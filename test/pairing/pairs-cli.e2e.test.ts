@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixture, runCli } from "../cli/run-cli.js";
 
@@ -48,6 +51,23 @@ describe("shipshape pairs (built CLI)", () => {
     const mermaid = runCli(["pairs", fixture("pairs", "monorepo"), "--format", "mermaid", "--no-render"]);
     expect(mermaid.stdout.startsWith("flowchart LR\n")).toBe(true);
     expect(mermaid.stdout).toMatch(/d\d+ -->\|"target runtime · skaffold, kustomize · high"\| i\d+/);
+  });
+
+  it("an images: entry in .shipshape.yaml naming a Dockerfile that is not there is exit 2, naming the key and line", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "shipshape-config-images-"));
+    try {
+      mkdirSync(path.join(dir, "app"));
+      writeFileSync(path.join(dir, "app/Dockerfile"), "FROM scratch\n");
+      writeFileSync(path.join(dir, ".shipshape.yaml"), "images:\n  - { dockerfile: app/Dockerfile, image: ghcr.io/acme/app }\n  - dockerfile: api/Dockerfile\n    image: ghcr.io/acme/api\n");
+      for (const cmd of ["pairs", "scan"]) {
+        const r = runCli([cmd, dir, "--format", "json"]);
+        expect(r.code).toBe(2);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).toContain(".shipshape.yaml:3: 'images[1].dockerfile' names api/Dockerfile, which is not a file under");
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("rejects an unknown format with exit code 2", () => {

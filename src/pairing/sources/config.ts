@@ -1,4 +1,7 @@
+import { statSync } from "node:fs";
+import path from "node:path";
 import type { Config } from "../../config/config.js";
+import { UsageError } from "../../errors.js";
 import { loadYaml } from "../../manifest/yaml-load.js";
 import { isObj } from "../../manifest/yaml-value.js";
 import { SourceFile, type Pos } from "../../source/source-file.js";
@@ -14,9 +17,13 @@ export function configBuilds(config: Config, file: SourceFile | undefined, root:
   const source = file ?? new SourceFile(relativeSource(config.source, root), "");
   const items = file ? itemPositions(file) : [];
   return config.images.flatMap((m, i) => {
-    const dockerfile = joinRel("", m.dockerfile);
-    if (dockerfile === undefined) return [];
     const at: Pos = items[i] ?? { file: source, offset: 0 };
+    const dockerfile = joinRel("", m.dockerfile);
+    // a mapping to nothing would pair nothing, silently: the user meant a file that is not there
+    if (dockerfile === undefined || !isFile(path.join(root, dockerfile))) {
+      const line = file ? `:${file.position(at.offset).line}` : "";
+      throw new UsageError(`${config.source ?? ".shipshape.yaml"}${line}: 'images[${i}].dockerfile' names ${m.dockerfile}, which is not a file under ${root}`);
+    }
     return [
       {
         kind: "config" as const,
@@ -30,6 +37,10 @@ export function configBuilds(config: Config, file: SourceFile | undefined, root:
       },
     ];
   });
+}
+
+function isFile(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
 function itemPositions(file: SourceFile): Pos[] {
