@@ -29,6 +29,11 @@ export interface ContainerImageFacts {
   dockerfile?: Dockerfile;
   /** the known-images entry for the image it names, when no Dockerfile here builds it */
   known?: KnownImage;
+  /**
+   * The deploy tool replaces the written reference (pairing's evidence): skaffold and Tilt
+   * deploy each build by its own tag (no `refs`); a kustomize `images:` entry makes it `refs`.
+   */
+  deployedAs?: { by: string; refs?: Array<{ ref: string; by: string }> };
 }
 
 export interface ContainerContext {

@@ -137,11 +137,27 @@ export function analyze(input: AnalysisInput, analyzers: readonly Analyzer[], ru
  */
 function containerImages(pairs: readonly Pair[]): (c: Container) => ContainerImageFacts {
   const paired = new Map<Container, Dockerfile>();
-  for (const pair of pairs) for (const t of pair.targets) if (!paired.has(t.container)) paired.set(t.container, pair.dockerfile);
+  const deployedAs = new Map<Container, NonNullable<ContainerImageFacts["deployedAs"]>>();
+  for (const pair of pairs) {
+    // skaffold and Tilt tag each build themselves and write that tag into what they deploy
+    const tool = pair.builds?.find((b) => (b.evidence.kind === "skaffold" || b.evidence.kind === "tilt") && b.tags === undefined);
+    for (const t of pair.targets) {
+      if (!paired.has(t.container)) paired.set(t.container, pair.dockerfile);
+      if (tool) deployedAs.set(t.container, { by: `${tool.evidence.kind} (${tool.evidence.file}:${tool.evidence.line})` });
+      else if (!deployedAs.has(t.container) && t.deployed?.length && t.deployed.every((d) => d.rewrites.some((r) => r.kind === "kustomize"))) {
+        const by = (d: (typeof t.deployed)[number]) => {
+          const r = [...d.rewrites].reverse().find((x) => x.kind === "kustomize")!;
+          return `kustomize images: (${r.file}:${r.line})`;
+        };
+        deployedAs.set(t.container, { by: by(t.deployed[0]!), refs: t.deployed.map((d) => ({ ref: d.ref, by: by(d) })) });
+      }
+    }
+  }
   const known = new Map<string, KnownImage | undefined>();
   return (c) => {
     const dockerfile = paired.get(c);
-    if (dockerfile) return { dockerfile };
+    const as = deployedAs.get(c);
+    if (dockerfile) return as ? { dockerfile, deployedAs: as } : { dockerfile };
     const ref = c.image?.value;
     if (!ref) return {};
     if (!known.has(ref)) known.set(ref, knownImage(ref));

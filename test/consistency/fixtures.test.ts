@@ -39,6 +39,16 @@ describe("consistency analyzers on fixture repositories", () => {
     expect(result.findings.filter((f) => f.ruleId === "consistency/tag-never-built")).toEqual([]);
   });
 
+  it("image/mutable-tag says nothing of a tag skaffold or a kustomize images: entry replaces, and still flags what deploys moving", async () => {
+    const result = await scanFixture("pairs/deploy-tag", true);
+    const mutable = result.findings.filter((f) => f.ruleId === "image/mutable-tag");
+    expect(mutable.map((f) => `${f.file}:${f.line}`)).toEqual(["deploy/base/api.yaml:12", "k8s/web.yaml:14"]);
+    // the base's tag-less `api` deploys as 1.4.2 in prod but as :latest in dev: the finding names the entry that does
+    expect(mutable[0]!.message).toContain("deployed as 'ghcr.io/acme/api:latest' by kustomize images: (deploy/overlays/dev/kustomization.yaml:4)");
+    // ghcr.io/acme/web (line 12) is a skaffold artifact: skaffold deploys it by its own tag; cli is built by nothing
+    expect(mutable[1]!.message).toContain("'ghcr.io/acme/cli' has no tag");
+  });
+
   it("tag-never-built follows kustomize: the staging overlay deploys a tag the Makefile never builds", async () => {
     const result = await scanFixture("pairs/kustomize-overlay", true);
     const tags = result.findings.filter((f) => f.ruleId === "consistency/tag-never-built");
