@@ -1,20 +1,10 @@
-/** An image reference split the way the container runtime reads it: name[:tag][@digest]. */
-export interface ImageRef {
-  name: string;
-  tag?: string;
-  digest?: string;
-}
+import { splitImageRef, type SplitRef } from "../../src/pairing/image-ref.js";
 
-export function parseImageRef(ref: string): ImageRef {
-  const at = ref.indexOf("@");
-  const digest = at >= 0 ? ref.slice(at + 1) : undefined;
-  const rest = at >= 0 ? ref.slice(0, at) : ref;
-  const slash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
-  // a colon before the last slash is a registry port (localhost:5000/app)
-  if (colon > slash) return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest };
-  return { name: rest, digest };
-}
+/** An image reference split the way the container runtime reads it: name[:tag][@digest]. */
+export type ImageRef = SplitRef;
+
+/** The one parser pairing uses too, so a rule and a pair never read a reference differently. */
+export const parseImageRef: (ref: string) => ImageRef = splitImageRef;
 
 /** Text a template or CI step fills in later; nothing can be said about it. */
 export function isPlaceholder(ref: string): boolean {

@@ -33,6 +33,30 @@ export function bindTemplate(text: string, bindings: ReadonlyMap<string, string>
   return text.replace(MARKER, (m, name: string) => bindings.get(name) ?? m);
 }
 
+/** A reference split the way the container runtime reads it: name[:tag][@digest], nothing normalised. */
+export interface SplitRef {
+  /** the name as written: `nginx`, `localhost:5000/app` */
+  name: string;
+  tag?: string;
+  digest?: string;
+}
+
+/**
+ * The one place a reference is split (the analyzers' `parseImageRef` is this): the digest
+ * after the first '@', the tag after a ':' that follows the last '/' (a colon before it is
+ * a registry port).
+ */
+export function splitImageRef(ref: string): SplitRef {
+  const at = ref.indexOf("@");
+  const digest = at >= 0 ? ref.slice(at + 1) : undefined;
+  const rest = at >= 0 ? ref.slice(0, at) : ref;
+  const slash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  const out: SplitRef = colon > slash ? { name: rest.slice(0, colon), tag: rest.slice(colon + 1) } : { name: rest };
+  if (digest !== undefined) out.digest = digest;
+  return out;
+}
+
 export interface ImageRef {
   /** registry/path, normalised: `docker.io/library/nginx`, `localhost:5000/x` */
   repository: string;
@@ -44,21 +68,9 @@ const DOCKER_HUB_ALIASES = new Set(["index.docker.io", "registry-1.docker.io", "
 
 /** Normalise a reference; undefined for text that cannot be one (empty, only a tag). */
 export function normalizeImageRef(ref: string): ImageRef | undefined {
-  let rest = ref.trim();
-  if (rest === "" || /\s/.test(rest)) return undefined;
-  let digest: string | undefined;
-  const at = rest.indexOf("@");
-  if (at !== -1) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | undefined;
-  const slash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
-  if (colon > slash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
+  const trimmed = ref.trim();
+  if (trimmed === "" || /\s/.test(trimmed)) return undefined;
+  const { name: rest, tag, digest } = splitImageRef(trimmed);
   if (rest === "" || rest.endsWith("/") || rest.startsWith("/")) return undefined;
   const out = (repository: string): ImageRef => ({ repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) });
   // a registry we cannot know: keep it as a leading wildcard rather than guess docker.io
@@ -147,10 +159,5 @@ export function pathMatcher(path: string): { regex: RegExp; names: string[] } {
 
 /** The repository name of a reference as written (no tag or digest), for kustomize's name matching. */
 export function nameOf(ref: string): string {
-  let rest = ref;
-  const at = rest.indexOf("@");
-  if (at !== -1) rest = rest.slice(0, at);
-  const slash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
-  return colon > slash ? rest.slice(0, colon) : rest;
+  return splitImageRef(ref).name;
 }

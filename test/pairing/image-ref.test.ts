@@ -41,3 +41,18 @@ describe("normalizeImageRef", () => {
     expect(repositoryPattern(`ghcr.io/${unresolved("github.repository")}`)).toBeUndefined();
   });
 });
+
+describe("one image-reference parser", () => {
+  it("the analyzers read references with pairing's parser, so a rule and a pair never disagree", async () => {
+    const { parseImageRef } = await import("../../analyzers/image/image-ref.js");
+    const { splitImageRef, normalizeImageRef } = await import("../../src/pairing/image-ref.js");
+    expect(parseImageRef).toBe(splitImageRef);
+    for (const ref of ["nginx", "localhost:5000/app", "localhost:5000/app:1.2", "ghcr.io/a/b:v1@sha256:abc", "app@sha256:abc", "a/b:c:d"]) {
+      const split = parseImageRef(ref);
+      const n = normalizeImageRef(ref)!;
+      expect([split.tag, split.digest]).toEqual([n.tag, n.digest]);
+    }
+    expect(parseImageRef("localhost:5000/app")).toEqual({ name: "localhost:5000/app" });
+    expect(parseImageRef("ghcr.io/a/b:v1@sha256:abc")).toEqual({ name: "ghcr.io/a/b", tag: "v1", digest: "sha256:abc" });
+  });
+});

@@ -100,6 +100,18 @@ describe("pairing, one fixture repository per evidence source", () => {
     expect(r.unpairedDockerfiles).toEqual(["Dockerfile.win"]);
   });
 
+  it("skaffold: a profile's JSON patch that swaps an artifact's Dockerfile is a build of that Dockerfile", async () => {
+    const r = await pairsOf("pairs/skaffold-profile-patch");
+    expect(r.pairs).toEqual([
+      "src/cart/Dockerfile -> ghcr.io/acme/cart (high) <= k8s/app.yaml:Deployment/default/shop/cart | skaffold",
+      "src/cart/Dockerfile.debug -> ghcr.io/acme/cart (high) <= k8s/app.yaml:Deployment/default/shop/cart | skaffold",
+      "src/web/Dockerfile -> ghcr.io/acme/web (high) <= k8s/app.yaml:Deployment/default/shop/web | skaffold",
+    ]);
+    // the patch names artifact 1 (the cart): the web's debug Dockerfile is built by nothing
+    expect(r.unpairedDockerfiles).toEqual(["src/web/Dockerfile.debug"]);
+    expect(r.report.pairs[1]!.evidence[0]).toMatchObject({ file: "skaffold.yaml", line: 17 });
+  });
+
   it("Tiltfile: positional and keyword docker_build, variables, a loop bound by the context", async () => {
     const r = await pairsOf("pairs/tilt");
     expect(r.pairs).toEqual([

@@ -23,10 +23,41 @@ export function skaffoldBuilds(file: SourceFile): ImageBuild[] {
     if (isObj(v.build)) out.push(...artifacts(v.build, doc.positions, file, base, where()));
     if (Array.isArray(v.profiles)) {
       for (const p of v.profiles) {
-        if (isObj(p) && isObj(p.build)) out.push(...artifacts(p.build, doc.positions, file, base, where(typeof p.name === "string" ? p.name : "?")));
+        if (!isObj(p)) continue;
+        const name = where(typeof p.name === "string" ? p.name : "?");
+        if (isObj(p.build)) out.push(...artifacts(p.build, doc.positions, file, base, name));
+        if (Array.isArray(p.patches) && isObj(v.build)) out.push(...patchedArtifacts(v.build, p.patches, doc.positions, file, base, name));
       }
     }
   }
+  return out;
+}
+
+/**
+ * A profile's JSON patches on an artifact (`replace /build/artifacts/7/docker/dockerfile`
+ * with `Dockerfile.debug`, microservices-demo's debug profile): the patched artifact is a
+ * build too, pointing at the patch.
+ */
+function patchedArtifacts(build: Obj, patches: unknown[], positions: YamlPositions, file: SourceFile, base: string, where: string): ImageBuild[] {
+  const list = build.artifacts;
+  if (!Array.isArray(list)) return [];
+  const out: ImageBuild[] = [];
+  patches.forEach((op, j) => {
+    if (!isObj(op) || (op.op !== "replace" && op.op !== "add") || typeof op.path !== "string") return;
+    const m = /^\/build\/artifacts\/(\d+)\/(.+)$/.exec(op.path);
+    const original = m ? list[Number(m[1])] : undefined;
+    if (!m || !isObj(original)) return;
+    const artifact = structuredClone(original) as Obj;
+    const keys = m[2]!.split("/").map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"));
+    let at: Obj = artifact;
+    for (const k of keys.slice(0, -1)) {
+      if (!isObj(at[k])) at[k] = {};
+      at = at[k] as Obj;
+    }
+    at[keys.at(-1)!] = op.value;
+    const pos = positions.item(patches, j) ?? { file, offset: 0 };
+    for (const b of artifacts({ artifacts: [artifact] }, positions, file, base, `${where}, ${op.op} ${op.path}`)) out.push({ ...b, at: pos });
+  });
   return out;
 }
 
