@@ -7,7 +7,7 @@ import { StageBuilder } from "./stage-builder.js";
 import { stageChain } from "./stage-chain.js";
 import { baseImageUser } from "./base-image-user.js";
 import { collectSuppression } from "./suppressions.js";
-import { readWords, readAssignments, substitute, VariableScope } from "./variables.js";
+import { emptySubstitution, expansionCut, readWords, readAssignments, substitute, VariableScope } from "./variables.js";
 
 export { stageChain, inherited } from "./stage-chain.js";
 
@@ -95,7 +95,7 @@ class DockerfileReader {
         continue;
       }
       if (!current) {
-        if (keyword === "ARG") this.readGlobalArg(text, escape);
+        if (keyword === "ARG") this.readGlobalArg(text, escape, node);
         else this.problem(node, `${keyword} before the first FROM (only ARG may come before it)`);
         continue;
       }
@@ -165,11 +165,11 @@ class DockerfileReader {
     return undefined;
   }
 
-  private readGlobalArg(text: InstructionText, escape: string): void {
-    const sub = { text: "", missing: [], used: [] };
-    for (const { name, value } of readAssignments(readWords(text.text, this.global.lookup, escape, sub), false)) {
-      this.global.declareArg(name, value);
-    }
+  private readGlobalArg(text: InstructionText, escape: string, node: Pos): void {
+    const sub = emptySubstitution();
+    const assignments = readAssignments(readWords(text.text, this.global.lookup, escape, sub), false);
+    for (const { name, value } of assignments) this.global.declareArg(name, value);
+    if (sub.cut) this.problem(node, expansionCut("ARG", assignments));
   }
 
   private problem(node: Pos, message: string): void {

@@ -10,7 +10,7 @@ import { findPrivilegeTools } from "./privilege-tools.js";
 import { stageAccounts } from "./stage-accounts.js";
 import { readCreation } from "./user-creation.js";
 import { resolveUser } from "./user.js";
-import { readAssignments, readWords, substitute, type Substitution, type VariableScope } from "./variables.js";
+import { emptySubstitution, expansionCut, readAssignments, readWords, substitute, type Substitution, type VariableScope } from "./variables.js";
 
 /** Fills one stage from its instructions, in order, with the variable scope they see. */
 export class StageBuilder {
@@ -34,14 +34,18 @@ export class StageBuilder {
   /** Read one instruction; returns a problem when Docker would reject it. */
   handle(keyword: string, text: InstructionText, node: Pos): string | undefined {
     switch (keyword) {
-      case "ARG":
-        for (const { name, value } of readAssignments(this.words(text.text), false)) this.scope.declareArg(name, value);
-        return undefined;
+      case "ARG": {
+        const sub = emptySubstitution();
+        const assignments = readAssignments(readWords(text.text, this.scope.lookup, this.escape, sub), false);
+        for (const { name, value } of assignments) this.scope.declareArg(name, value);
+        return sub.cut ? expansionCut("ARG", assignments) : undefined;
+      }
       case "ENV": {
         // all values of one ENV see the scope before it, so read them all before setting any
-        const assignments = readAssignments(this.words(text.text), true);
+        const sub = emptySubstitution();
+        const assignments = readAssignments(readWords(text.text, this.scope.lookup, this.escape, sub), true);
         for (const { name, value } of assignments) this.scope.setEnv(name, value ?? "");
-        return undefined;
+        return sub.cut ? expansionCut("ENV", assignments) : undefined;
       }
       case "USER":
         return this.readUser(text);

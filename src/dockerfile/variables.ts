@@ -56,6 +56,21 @@ export interface Substitution {
   missing: string[];
   /** variables referenced, in order, for details such as "$APP_UID → 1001" */
   used: string[];
+  /** a value grew past MAX_EXPANDED_LENGTH and was cut there */
+  cut?: boolean;
+}
+
+/**
+ * The longest value an expansion yields. `ARG A1=${A0}${A0}` doubles per line: 24 lines
+ * of it took 4 GB. Real values (paths, versions, flags) are far shorter.
+ */
+export const MAX_EXPANDED_LENGTH = 65_536;
+
+/** `value + more`, cut at MAX_EXPANDED_LENGTH (once full, a value takes nothing more: no copy per reference). */
+function append(value: string, more: string, out: Substitution): string {
+  if (value.length + more.length <= MAX_EXPANDED_LENGTH) return value + more;
+  out.cut = true;
+  return value.length >= MAX_EXPANDED_LENGTH ? value : value + more.slice(0, MAX_EXPANDED_LENGTH - value.length);
 }
 
 /**
@@ -96,7 +111,7 @@ function expand(text: string, lookup: Lookup, escape: string, out: Substitution,
       i++;
       continue;
     }
-    result += resolveReference(ref, lookup, escape, out, depth);
+    result = append(result, resolveReference(ref, lookup, escape, out, depth), out);
     i = ref.end;
   }
   return result;
@@ -219,7 +234,7 @@ export function readWords(text: string, lookup: Lookup, escape: string, sub: Sub
         value += c;
         i++;
       } else {
-        value += resolveReference(ref, lookup, escape, sub, 0);
+        value = append(value, resolveReference(ref, lookup, escape, sub, 0), sub);
         i = ref.end;
       }
     } else {
@@ -229,6 +244,17 @@ export function readWords(text: string, lookup: Lookup, escape: string, sub: Sub
   }
   end();
   return words;
+}
+
+export function emptySubstitution(): Substitution {
+  return { text: "", missing: [], used: [] };
+}
+
+/** The problem for an ARG/ENV whose value was cut at MAX_EXPANDED_LENGTH, naming what it set. */
+export function expansionCut(keyword: "ARG" | "ENV", assignments: { name: string; value: string | undefined }[]): string {
+  const cut = assignments.filter((a) => (a.value?.length ?? 0) >= MAX_EXPANDED_LENGTH).map((a) => a.name);
+  const names = cut.length > 0 ? cut.join(", ") : assignments.map((a) => a.name).join(", ");
+  return `${keyword} ${names}: the value expands to more than ${MAX_EXPANDED_LENGTH} characters and was cut there; what depends on it is not checked in full`;
 }
 
 /** `NAME=value` words of ENV/ARG (and ENV's legacy `NAME value` form). */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { substitute, VariableScope } from "../../src/dockerfile/variables.js";
+import { MAX_EXPANDED_LENGTH, substitute, VariableScope } from "../../src/dockerfile/variables.js";
 import { parseText } from "./parse-text.js";
 
 describe("substitute", () => {
@@ -74,5 +74,25 @@ describe("scopes", () => {
   test("ARG in a stage does not leak into the next stage, ENV does through FROM <stage>", () => {
     const df = parseText("FROM alpine AS a\nARG P=81\nENV Q=82\nFROM a\nEXPOSE $P $Q");
     expect(df.final!.expose.map((e) => e.value.port)).toEqual([82]);
+  });
+});
+
+describe("expansion is bounded", () => {
+  test("a value that would pass MAX_EXPANDED_LENGTH is cut there and says so", () => {
+    const big = "x".repeat(40_000);
+    const sub = substitute("${A}${A}${A}", (n) => (n === "A" ? big : undefined));
+    expect(sub.text.length).toBe(MAX_EXPANDED_LENGTH);
+    expect(sub.cut).toBe(true);
+    expect(substitute("${A}", (n) => (n === "A" ? big : undefined)).cut).toBeUndefined();
+  });
+
+  test("ARG values that double on every line stay bounded, each cut ARG is a problem at its line", () => {
+    const lines = ["ARG A0=x", ...Array.from({ length: 24 }, (_, i) => `ARG A${i + 1}=\${A${i}}\${A${i}}`), "FROM alpine", "ARG A24", "ENV E=${A24}${A24}", "USER 1000"];
+    const df = parseText(lines.join("\n"));
+    const cut = df.problems.filter((p) => p.value.includes("was cut"));
+    expect(cut.map((p) => p.node.file.position(p.node.offset).line)).toEqual([17, 18, 19, 20, 21, 22, 23, 24, 25, 28]);
+    expect(cut[0]!.value).toMatch(/^ARG A16: the value expands to more than 65536 characters/);
+    expect(cut.at(-1)!.value).toMatch(/^ENV E: /);
+    expect(df.final!.user?.uid).toBe(1000);
   });
 });

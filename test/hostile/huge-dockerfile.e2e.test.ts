@@ -1,0 +1,46 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../cli/run-cli.js";
+
+/**
+ * A small or large Dockerfile must not decide whether the scan survives (issue 16). The scan
+ * runs with its heap capped at 128 MB, so unbounded memory ends it with an out-of-memory
+ * abort instead of a report.
+ */
+interface Finding {
+  ruleId: string;
+  file: string;
+  line: number;
+  message: string;
+}
+
+const root = mkdtempSync(path.join(os.tmpdir(), "shipshape-huge-dockerfile-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function scanCapped(name: string, text: string): { code: number; findings: Finding[]; stderr: string } {
+  const dir = path.join(root, name);
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, "Dockerfile"), text);
+  const r = runCli(["scan", dir, "--format", "json"], { env: { NODE_OPTIONS: "--max-old-space-size=128" } });
+  const findings = r.stdout ? (JSON.parse(r.stdout) as { findings: Finding[] }).findings : [];
+  return { code: r.code, findings, stderr: r.stderr };
+}
+
+describe("a huge Dockerfile under a 128 MB heap", () => {
+  it("ARG values that double on every line are cut at 65,536 characters, with an error at each line that was cut", () => {
+    // 24 doublings of 20 characters would be 335M characters: the whole Dockerfile was lost
+    // ("could not read the Dockerfile: Invalid string length", after 6 s and 1.7 GB)
+    const doubling = Array.from({ length: 24 }, (_, i) => `ARG A${i + 1}=\${A${i}}\${A${i}}`);
+    const uses = ["ENV E=$A24", "WORKDIR /$A24", "RUN echo $A24", "USER $A24", "USER 0"];
+    const r = scanCapped("doubling", ["FROM scratch", `ARG A0=${"x".repeat(20)}`, ...doubling, ...uses].join("\n") + "\n");
+    expect(r.stderr).not.toContain("heap out of memory");
+    const cut = r.findings.filter((f) => f.ruleId === "input/parse-error" && f.message.includes("was cut"));
+    expect(cut.map((f) => f.line)).toEqual(Array.from({ length: 13 }, (_, i) => 14 + i));
+    expect(cut[0]!.message).toContain("ARG A12: the value expands to more than 65536 characters and was cut there");
+    // the rest of the Dockerfile is still read, and the gate fails
+    expect(r.findings.filter((f) => f.ruleId === "user/dockerfile-root").map((f) => f.line)).toEqual([31]);
+    expect(r.code).toBe(1);
+  });
+});
