@@ -26,6 +26,15 @@ export default defineAnalyzer({
       });
       return;
     }
+    if (user.user === "" && user.raw.includes("$")) {
+      // an ARG without a value expands to "": Docker then keeps the default user, root
+      report({
+        at: user.node,
+        message: `${dockerfile.file.path}: USER ${user.raw} is empty unless the build passes a value (${valueless(user.raw)}), and an empty USER runs the image as root: give the ARG a non-root default, e.g. 'ARG UID=10001', or set it in buildArgs`,
+        why: "a pod without runAsUser then runs as uid 0, and runAsNonRoot: true makes the kubelet refuse it",
+      });
+      return;
+    }
     if (user.uid === 0 || user.user === "root") {
       report({
         at: user.node,
@@ -35,3 +44,9 @@ export default defineAnalyzer({
     }
   },
 });
+
+/** "$UID has none here" / "$UID, $GID have none here": the variables a USER line names. */
+function valueless(raw: string): string {
+  const names = [...new Set(raw.match(/\$\{?[A-Za-z_][A-Za-z0-9_]*/g) ?? [])].map((n) => n.replace("{", ""));
+  return `${names.join(", ")} ${names.length === 1 ? "has" : "have"} none here`;
+}

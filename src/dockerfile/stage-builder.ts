@@ -10,7 +10,7 @@ import { findPrivilegeTools } from "./privilege-tools.js";
 import { stageAccounts } from "./stage-accounts.js";
 import { readCreation } from "./user-creation.js";
 import { resolveUser } from "./user.js";
-import { emptySubstitution, expansionCut, readAssignments, readWords, substitute, type Substitution, type VariableScope } from "./variables.js";
+import { emptySubstitution, expansionCut, readAssignments, readWords, substitute, unclosedReference, type Substitution, type VariableScope } from "./variables.js";
 
 /** Fills one stage from its instructions, in order, with the variable scope they see. */
 export class StageBuilder {
@@ -90,6 +90,11 @@ export class StageBuilder {
   private readUser(text: InstructionText): string | undefined {
     const raw = text.text.trim();
     if (raw === "") return "USER without a user";
+    // Docker refuses both at build time; the USER before this one stays in force here
+    const words = raw.split(/\s+/);
+    if (words.length > 1) return `USER takes one user[:group], not ${words.length} words ('${raw}'): Docker refuses to build this`;
+    const unclosed = unclosedReference(raw, this.escape);
+    if (unclosed !== undefined) return `USER ${raw}: '${unclosed}' has no closing '}': Docker refuses to build this`;
     const sub = substitute(raw, this.scope.lookup, this.escape);
     const start = text.text.length - text.text.trimStart().length;
     this.stage.user = resolveUser(raw, this.at(text, start), sub, stageAccounts(this.stage));

@@ -143,6 +143,15 @@ export function readReference(text: string, start: number): Reference | undefine
   return { name: m[0], op: "", word: "", end: start + 1 + m[0].length };
 }
 
+/** The first `${…` without its closing brace (Docker: "missing '}'"), or undefined. */
+export function unclosedReference(text: string, escape: string): string | undefined {
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === escape) i++;
+    else if (text[i] === "$" && text[i + 1] === "{" && matchingBrace(text, i + 1) === -1) return text.slice(i, i + 40);
+  }
+  return undefined;
+}
+
 function matchingBrace(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length; i++) {

@@ -123,10 +123,18 @@ describe("problems", () => {
     ["FROM $NOPE", "FROM uses $NOPE, which no ARG before the first FROM declares", "1:1"],
     ["RUN true\nFROM alpine", "RUN before the first FROM (only ARG may come before it)", "1:1"],
     ["FROM alpine\nUSER", "USER without a user", "2:1"],
+    ["FROM alpine\nRUN true\nUSER a b c", "USER takes one user[:group], not 3 words ('a b c'): Docker refuses to build this", "3:1"],
+    ["FROM alpine\nUSER 1000 # not a comment", "USER takes one user[:group], not 5 words ('1000 # not a comment'): Docker refuses to build this", "2:1"],
+    ["FROM alpine\nUSER ${A", "USER ${A: '${A' has no closing '}': Docker refuses to build this", "2:1"],
+    ["FROM alpine\nARG A=1\nUSER ${A:-${B}", "USER ${A:-${B}: '${A:-${B}' has no closing '}': Docker refuses to build this", "3:1"],
     ["FROM alpine\nCOPY onlyone", "COPY needs a source and a destination", "2:1"],
   ])("%j", (text, message, where) => {
     const df = parseText(text);
     expect(df.problems.map((p) => [p.value, at(p.node)])).toEqual([[message, where]]);
+  });
+
+  test("an escaped `\\${` is no reference to close", () => {
+    expect(parseText("FROM alpine\nUSER \\${A").problems).toEqual([]);
   });
 
   test("a FROM variable that is declared but set by build args only is not a problem", () => {
