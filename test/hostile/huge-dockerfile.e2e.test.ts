@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { MAX_DOCKERFILE_CHARS } from "../../src/dockerfile/parse.js";
 import { runCli } from "../cli/run-cli.js";
 
 /**
@@ -19,10 +20,13 @@ interface Finding {
 const root = mkdtempSync(path.join(os.tmpdir(), "shipshape-huge-dockerfile-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function scanCapped(name: string, text: string): { code: number; findings: Finding[]; stderr: string } {
+/** Scan a folder holding these files (relative path → text) with the heap capped at 128 MB. */
+function scanCapped(name: string, text: string | Record<string, string>): { code: number; findings: Finding[]; stderr: string } {
   const dir = path.join(root, name);
-  mkdirSync(dir);
-  writeFileSync(path.join(dir, "Dockerfile"), text);
+  for (const [rel, content] of Object.entries(typeof text === "string" ? { Dockerfile: text } : text)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), content);
+  }
   const r = runCli(["scan", dir, "--format", "json"], { env: { NODE_OPTIONS: "--max-old-space-size=128" } });
   const findings = r.stdout ? (JSON.parse(r.stdout) as { findings: Finding[] }).findings : [];
   return { code: r.code, findings, stderr: r.stderr };
@@ -42,5 +46,29 @@ describe("a huge Dockerfile under a 128 MB heap", () => {
     // the rest of the Dockerfile is still read, and the gate fails
     expect(r.findings.filter((f) => f.ruleId === "user/dockerfile-root").map((f) => f.line)).toEqual([31]);
     expect(r.code).toBe(1);
+  });
+
+  it("a 5 MB Dockerfile is not parsed: an error at its first line, and the other Dockerfiles are still checked", () => {
+    // dockerfile-ast builds a positioned node per word: this one took 2.1 GB and 28 s
+    const r = scanCapped("five-mb", {
+      "huge/Dockerfile": `FROM scratch\nRUN ${"a ".repeat(2_500_000)}\nUSER 0\n`,
+      "app/Dockerfile": "FROM scratch\nCOPY app /app\nUSER 0\n",
+    });
+    expect(r.stderr).not.toContain("heap out of memory");
+    const errors = r.findings.filter((f) => f.ruleId === "input/parse-error");
+    expect(errors.map((f) => [f.file, f.line, f.message])).toEqual([
+      ["huge/Dockerfile", 1, "Dockerfile huge/Dockerfile: not read: 4883 KiB is over the 128 KiB limit for a Dockerfile, so nothing in it is checked"],
+    ]);
+    expect(r.findings.filter((f) => f.ruleId === "user/dockerfile-root").map((f) => [f.file, f.line])).toEqual([["app/Dockerfile", 3]]);
+    expect(r.code).toBe(1);
+  });
+
+  it("a Dockerfile just under the limit is read in full, also with a long RUN", () => {
+    const text = `FROM scratch\nRUN ${"a ".repeat(64_000)}\nUSER 0\n`;
+    expect(text.length).toBeLessThan(MAX_DOCKERFILE_CHARS);
+    const r = scanCapped("under-limit", text);
+    expect(r.findings.filter((f) => f.ruleId === "input/parse-error")).toEqual([]);
+    expect(r.findings.filter((f) => f.ruleId === "user/dockerfile-root").map((f) => f.line)).toEqual([3]);
+    expect(r.code).toBe(0);
   });
 });

@@ -1,0 +1,62 @@
+// Dockerfile reading at sizes nobody writes by hand (issue 16): wall time and peak RSS of
+// `shipshape scan --format json` on generated Dockerfiles just under the size limit
+// (src/dockerfile/parse.ts, MAX_DOCKERFILE_CHARS), and on one far over it, which must cost
+// nothing. dockerfile-ast builds a positioned node per argument word: a 5 MB `RUN a a a …`
+// took 2.1 GB and 28 s before the limit. Run: npm run build && node bench/dockerfile/run.js
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const runs = Number(process.env.RUNS ?? 2);
+
+const limit = 128 * 1024; // MAX_DOCKERFILE_CHARS
+const fill = (unit, head = "FROM scratch\n", tail = "USER 0\n") => head + unit.repeat(Math.floor((limit - head.length - tail.length - 64) / unit.length)) + tail;
+const cases = {
+  "a RUN of words, under the limit": () => fill("a ", "FROM scratch\nRUN ", "\nUSER 0\n"),
+  "RUN lines, under the limit": () => fill("RUN a\n"),
+  "RUN continuation lines, under the limit": () => fill("  && b c \\\n", "FROM scratch\nRUN a \\\n", "  && d\nUSER 0\n"),
+  "RUN heredocs, under the limit": () => fill("RUN <<EOF\nuseradd app\nEOF\n"),
+  "an unterminated heredoc, under the limit": () => fill("echo a b c\n", "FROM scratch\nRUN <<EOF\n", ""),
+  "5 MB RUN of 2.5M words (refused)": () => `FROM scratch\nRUN ${"a ".repeat(2_500_000)}\nUSER 0\n`,
+};
+
+/** Peak RSS (the kernel's VmHWM, sampled until exit) and wall time of one scan. */
+function peakOf(args) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    let peakKb = 0;
+    const timer = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch {}
+    }, 10);
+    child.on("exit", (code) => {
+      clearInterval(timer);
+      if (code !== 0 && code !== 1) reject(new Error(`exit ${code}: ${stderr.slice(-500)}`));
+      else resolve({ mb: peakKb / 1024, ms: performance.now() - t0 });
+    });
+  });
+}
+
+const root = mkdtempSync(path.join(os.tmpdir(), "shipshape-bench-dockerfile-"));
+try {
+  for (const [name, make] of Object.entries(cases)) {
+    const dir = path.join(root, name.replace(/\W+/g, "-"));
+    mkdirSync(dir);
+    const text = make();
+    writeFileSync(path.join(dir, "Dockerfile"), text);
+    const results = [];
+    for (let i = 0; i < runs; i++) results.push(await peakOf([path.join(repo, "bin/shipshape.js"), "scan", dir, "--format", "json"]));
+    const best = (k) => Math.min(...results.map((r) => r[k]));
+    console.log(`${name.padEnd(40)} ${(text.length / 1024).toFixed(0).padStart(5)} KiB: ${(best("ms") / 1000).toFixed(2)} s, peak RSS ${best("mb").toFixed(0)} MB (best of ${runs})`);
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
