@@ -165,8 +165,12 @@ function parseInto(text: string, file: SourceFile, positions: YamlPositions, doc
       const firstLine = base === 0 ? 1 : file.position(base).line;
       return { message: err.reason || err.message, line: (mark?.line ?? 0) + firstLine, column: (mark?.column ?? 0) + 1 };
     }
-    // js-yaml recurses per nesting level: thousands of levels exhaust the stack
-    if (err instanceof RangeError) return { message: "nesting too deep for the YAML parser", line: 1, column: 1 };
+    // js-yaml recurses per nesting level: thousands of levels exhaust the stack; the
+    // last node it opened is where it stopped
+    if (err instanceof RangeError) {
+      const at = opens.length > 0 ? file.position(opens[opens.length - 1]!) : { line: 1, column: 1 };
+      return { message: `nesting too deep for the YAML parser (${depth} levels open here)`, line: at.line, column: at.column };
+    }
     throw err;
   }
 }

@@ -99,4 +99,14 @@ describe("loadYaml positions", () => {
     expect(error?.message).toMatch(/nesting too deep/);
     expect(docs.map((d) => (d.value as { kind: string }).kind)).toEqual(["A"]);
   });
+
+  it("points a too deep nesting at the line where the parser stopped, not at line 1", () => {
+    const file = new SourceFile("deep.yaml", "kind: A\n---\nkind: B\nspec:\n  x:\n" + "  - ".repeat(1) + "[\n".repeat(20000) + "]".repeat(20000) + "\n");
+    const { error } = loadYaml(file);
+    expect(error?.message).toMatch(/^nesting too deep for the YAML parser \(\d+ levels open here\)$/);
+    // on the opening brackets (one per line from line 6), deep inside: not line 1
+    expect(error!.line).toBeGreaterThan(1000);
+    expect(error!.line).toBeLessThanOrEqual(20_006);
+    expect(file.text.split("\n")[error!.line - 1]).toBe("[");
+  });
 });
