@@ -13,6 +13,7 @@ import { checkOutput, emit, parseFormat, warn } from "./output.js";
 import { parseFailOn } from "../analyze/fail-on.js";
 import { FORMATS } from "./formats.js";
 import { createProgress } from "../progress.js";
+import type { HttpTarget } from "../probe/http-check.js";
 
 /** The options `probe` declares, as commander hands them to the action. */
 export interface ProbeOptions {
@@ -25,6 +26,7 @@ export interface ProbeOptions {
   buildArg: string[];
   privilegedPortsAllowed?: boolean;
   concurrency: string;
+  http: string[];
   pull?: boolean;
   failOn: string;
   kubeVersion?: string;
@@ -39,6 +41,7 @@ export async function probeAction(target: string, opts: ProbeOptions, cmd: Comma
   const concurrency = Number.parseInt(opts.concurrency, 10);
   if (!(concurrency >= 1 && concurrency <= 8)) throw new UsageError(`--concurrency: expected 1 to 8, got '${opts.concurrency}'`);
   await checkOutput(opts.output);
+  const httpTargets = opts.http.map(parseHttpTarget);
   const workload = opts.manifest ? workloadFromManifest(opts.manifest, opts.container) : imageOnlyInput();
   const progress = createProgress();
   const session = await EngineSession.open();
@@ -55,6 +58,7 @@ export async function probeAction(target: string, opts: ProbeOptions, cmd: Comma
       timeoutMs,
       privilegedPortsAllowed: Boolean(opts.privilegedPortsAllowed),
       concurrency,
+      httpTargets,
       onProgress: (m) => progress.update(`probe: ${m}`),
     });
     for (const p of [report.proposal, ...(report.alternatives ?? []).map((a) => a.proposal)]) if (p) writeSeccompFor(kube, p);
@@ -67,6 +71,14 @@ export async function probeAction(target: string, opts: ProbeOptions, cmd: Comma
     progress.done();
     await session.close();
   }
+}
+
+/** `--http 8080` or `--http 8080/healthz`. */
+function parseHttpTarget(value: string): HttpTarget {
+  const m = /^(\d{1,5})(\/.*)?$/.exec(value);
+  const port = m ? Number(m[1]) : NaN;
+  if (!m || port < 1 || port > 65535) throw new UsageError(`--http: expected PORT or PORT/PATH (e.g. 8080/healthz), got '${value}'`);
+  return { port, path: m[2] ?? "/", source: "--http" };
 }
 
 function parseBuildArgs(list: string[]): Record<string, string> {

@@ -18,6 +18,7 @@ export function register(program: Command): void {
       "--privileged-ports-allowed",
       "emulate a cluster that lets any process bind ports below 1024 (net.ipv4.ip_unprivileged_port_start=0, containerd 2.x)",
     )
+    .option("--http <port[/path]>", "a port that speaks HTTP: each trial must answer a GET there like the baseline did (repeatable)", (v: string, all: string[]) => [...all, v], [])
     .option("--concurrency <n>", "trials run at once", "3")
     .option("--pull", "pull TARGET when it is an image reference the engine does not have")
     .option("--kube-version <version>", "Kubernetes version the proposal is written for (1.N or latest): seccomp as a field from 1.19, an annotation before")

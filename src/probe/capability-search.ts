@@ -13,12 +13,28 @@ export interface CapabilityTest {
 export type SearchMethod = "none-needed" | "evidence" | "group-testing" | "unresolved";
 
 export interface CapabilitySearchResult {
+  /** Only capabilities a failing trial showed are needed; empty when unresolved. */
   needed: Capability[];
   /** For each needed capability, the failing trial that lacked it. */
   evidence: Map<Capability, CapabilityTest>;
   method: SearchMethod;
   /** Failures that passed when re-run: timing-dependent behaviour worth a note. */
   flaky: Capability[][];
+  /** Unresolved: the sets tried, in order, and the last failure (its real reason). */
+  tried?: Capability[][];
+  lastFailure?: CapabilityTest;
+}
+
+export interface SearchOptions {
+  /** Capabilities earlier failures already pointed to (before a re-plan): the first guess. */
+  seed?: readonly Capability[];
+  /** Results already known (failures carried over a re-plan), by the granted set. */
+  known?: ReadonlyMap<string, CapabilityTest>;
+}
+
+/** The memo key of a granted set. */
+export function capabilityKey(caps: readonly Capability[]): string {
+  return [...caps].sort().join(",");
 }
 
 /**
@@ -36,16 +52,31 @@ export interface CapabilitySearchResult {
 export async function findMinimalCapabilities(
   candidates: readonly Capability[],
   test: (granted: Capability[]) => Promise<CapabilityTest>,
+  options: SearchOptions = {},
 ): Promise<CapabilitySearchResult> {
   const memo = new Map<string, Promise<CapabilityTest>>();
   const flaky: Capability[][] = [];
+  const tried: Capability[][] = [];
+  let lastFailure: CapabilityTest | undefined;
   const order = (caps: Iterable<Capability>) => candidates.filter((c) => [...caps].includes(c));
-  const key = (caps: Capability[]) => order(caps).join(",");
+  const key = (caps: Capability[]) => capabilityKey(order(caps));
+  const record = (caps: Capability[], p: Promise<CapabilityTest>) => {
+    tried.push(caps);
+    const result = p.then((r) => {
+      if (!r.ok) lastFailure = r;
+      return r;
+    });
+    // a test may throw to abandon the search (a re-plan); trials still in flight then reject unobserved
+    result.catch(() => undefined);
+    return result;
+  };
   const run = (caps: Capability[]): Promise<CapabilityTest> => {
     const k = key(caps);
-    if (!memo.has(k)) memo.set(k, test(order(caps)));
+    const carried = options.known?.get(k);
+    if (!memo.has(k)) memo.set(k, carried ? Promise.resolve(carried) : record(order(caps), test(order(caps))));
     return memo.get(k)!;
   };
+  const unresolved = (): CapabilitySearchResult => ({ needed: [], evidence: new Map(), method: "unresolved", flaky, tried, ...(lastFailure ? { lastFailure } : {}) });
   /**
    * A failure we are about to rely on to call `missing` needed: re-run once, unless its own
    * new error lines already point at `missing` (a flake does not print "chown: Operation not
@@ -56,7 +87,7 @@ export async function findMinimalCapabilities(
     if (first.ok) return first;
     if (missing && first.hints.some((h) => h.alternatives.includes(missing))) return first;
     const k = `${key(caps)}#rerun`;
-    if (!memo.has(k)) memo.set(k, test(order(caps)));
+    if (!memo.has(k)) memo.set(k, record(order(caps), test(order(caps))));
     const again = await memo.get(k)!;
     if (again.ok) {
       flaky.push(order(caps));
@@ -69,11 +100,15 @@ export async function findMinimalCapabilities(
   const none = await run([]);
   if (none.ok) return { needed: [], evidence: new Map(), method: "none-needed", flaky };
 
-  // Evidence-first: each failure names what it lacked.
-  let guess: Capability[] = [];
+  // Evidence-first: each failure names what it lacked (and what earlier rounds already named).
+  let guess: Capability[] = order(options.seed ?? []);
   let last = none;
   let passed = false;
-  for (let i = 0; i < candidates.length; i++) {
+  if (guess.length) {
+    last = await run(guess);
+    passed = last.ok;
+  }
+  for (let i = 0; i < candidates.length && !passed; i++) {
     const grown = extendFromHints(guess, last.hints, candidates);
     if (grown.length === guess.length) break;
     guess = grown;
@@ -90,9 +125,7 @@ export async function findMinimalCapabilities(
 
   // Blind: confirm the full set works, then binary splitting.
   const full = await run([...candidates]);
-  if (!full.ok) {
-    return { needed: [...candidates], evidence: new Map(), method: "unresolved", flaky };
-  }
+  if (!full.ok) return unresolved();
   const needed = await minimize([], [...candidates], run, confirmed);
   const evidence = new Map<Capability, CapabilityTest>();
   for (const c of needed) evidence.set(c, await run(needed.filter((x) => x !== c)));

@@ -6,6 +6,7 @@ import { SourceFile } from "../source/source-file.js";
 import { parseCapability, type Capability } from "./capabilities.js";
 import type { WorkloadInput } from "./search.js";
 import type { ExecProbe } from "./trial.js";
+import type { HttpTarget } from "./http-check.js";
 
 /** The workload input when probing a bare image: the image's own command and user. */
 export function imageOnlyInput(): WorkloadInput {
@@ -68,11 +69,32 @@ export function workloadFromManifest(file: string, containerName: string | undef
       .map((p) => (isObj(p) && (p.protocol === undefined || p.protocol === "TCP") ? num(p.containerPort) : undefined))
       .filter((p): p is number => p !== undefined),
     execProbes: execProbes(spec),
+    httpGets: httpGetTargets(spec),
     runAsUser: num(sc.runAsUser?.value),
     runAsGroup: num(sc.runAsGroup?.value),
     capabilitiesAdd,
     notes,
   };
+}
+
+/**
+ * The ports the container's httpGet probes ask, with their paths: the manifest's own word
+ * that they speak HTTP. A named port is looked up in the container's ports; HTTPS and
+ * probes aimed at another host are left out (the probe asks over plain loopback only).
+ */
+export function httpGetTargets(spec: Obj): HttpTarget[] {
+  const targets: HttpTarget[] = [];
+  const ports = asArray(spec.ports).filter(isObj);
+  for (const key of ["startupProbe", "readinessProbe", "livenessProbe"]) {
+    const probe = spec[key];
+    if (!isObj(probe) || !isObj(probe.httpGet)) continue;
+    const get = probe.httpGet;
+    if ((get.scheme !== undefined && String(get.scheme).toUpperCase() !== "HTTP") || get.host !== undefined) continue;
+    const port = typeof get.port === "number" ? get.port : ports.find((p) => p.name === get.port)?.containerPort;
+    if (typeof port !== "number" || !Number.isInteger(port)) continue;
+    targets.push({ port, path: typeof get.path === "string" && get.path ? get.path : "/", source: `${key} httpGet` });
+  }
+  return targets;
 }
 
 function execProbes(spec: Obj): ExecProbe[] {

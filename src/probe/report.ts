@@ -23,6 +23,9 @@ export interface ReportedTrial {
     matchesBaseline: boolean;
     reason: string;
     newErrors: string[];
+    limit?: string;
+    processes?: string;
+    http?: string[];
   };
 }
 
@@ -41,8 +44,19 @@ export interface ProbeReport {
     needed: Capability[];
     evidence: Partial<Record<Capability, string>>;
     method: SearchMethod;
-    /** The highest Pod Security Standards level these capabilities allow. */
-    pss: PssLevel;
+    /** The highest Pod Security Standards level these capabilities allow ("unknown" when unresolved). */
+    pss: PssLevel | "unknown";
+    /** When no set of capabilities made the hardened run behave like the baseline. */
+    unresolved?: {
+      /** The last failing trial's own reason. */
+      lastFailure: string;
+      /** The capability sets tried, in order ("none", "CHOWN+SETUID" …). */
+      tried: string[];
+      /** Everything that was a candidate (all of them were granted at least once). */
+      candidates: Capability[];
+      /** What to try next, in words. */
+      next: string[];
+    };
   };
   runsAsNonRoot: boolean;
   nonRoot: { uid: number; gid: number; name: string | null; evidence: string } | null;
@@ -58,7 +72,8 @@ export interface ProbeReport {
   notes: string[];
   /** The value of the dev.shipshape.probe label on everything this run created (and removed). */
   runId: string;
-  stats: { trials: number; wallMs: number; inspectMs: number };
+  /** replans: times the write plan grew after a trial showed a write it lacked. */
+  stats: { trials: number; wallMs: number; inspectMs: number; replans?: number };
 }
 
 export function reportTrial(t: Trial): ReportedTrial {
@@ -78,7 +93,10 @@ export function reportTrial(t: Trial): ReportedTrial {
       durationMs: t.outcome.durationMs,
       matchesBaseline: t.outcome.matchesBaseline,
       reason: t.outcome.reason,
-      newErrors: t.outcome.newErrors.map((e) => e.line),
+      newErrors: t.outcome.newErrors.map((e) => (e.file ? `${e.line} (${e.file})` : e.line)),
+      ...(t.outcome.limit ? { limit: t.outcome.limit } : {}),
+      ...(t.outcome.processes ? { processes: t.outcome.processes } : {}),
+      ...(t.outcome.http ? { http: t.outcome.http } : {}),
     },
   };
 }
@@ -99,9 +117,17 @@ export function probeText(r: ProbeReport): string {
   for (const u of r.unmountable) out.push(`  ${u.path}  cannot be mounted: ${u.reason}`);
   out.push("");
   out.push(`capabilities (as ${user})`);
-  if (r.capabilities.needed.length === 0) out.push("  none: drop ALL works");
-  for (const c of r.capabilities.needed) out.push(`  ${c}: ${r.capabilities.evidence[c] ?? ""}`);
-  out.push(`  Pod Security Standards level these allow: ${r.capabilities.pss}`);
+  const unresolved = r.capabilities.unresolved;
+  if (unresolved) {
+    out.push("  unresolved: no set of capabilities made the hardened run behave like the baseline");
+    out.push(`  last failure: ${unresolved.lastFailure}`);
+    out.push(`  tried: ${unresolved.tried.join(", ")}`);
+    for (const n of unresolved.next) out.push(`  next: ${n}`);
+  } else {
+    if (r.capabilities.needed.length === 0) out.push("  none: drop ALL works");
+    for (const c of r.capabilities.needed) out.push(`  ${c}: ${r.capabilities.evidence[c] || "needed"}`);
+    out.push(`  Pod Security Standards level these allow: ${r.capabilities.pss}`);
+  }
   out.push("");
   out.push("user");
   if (r.user.uid !== 0) out.push(`  already non-root (${user})`);

@@ -7,19 +7,26 @@ import {
   PSS_RESTRICTED_ADD,
   sortCapabilities,
 } from "./capabilities.js";
-import { type CapabilityTest, findMinimalCapabilities } from "./capability-search.js";
+import { capabilityKey, type CapabilitySearchResult, type CapabilityTest, findMinimalCapabilities } from "./capability-search.js";
 import type { ProbeImage } from "./build.js";
 import type { EngineSession } from "./engine.js";
+import { HttpChecker, type HttpTarget } from "./http-check.js";
 import { type ImageFacts, inspectImage, readImageConfig } from "./inspect.js";
 import { resolveUser } from "./passwd.js";
 import { buildProposal } from "./proposal-builder.js";
 import { type PssLevel, type ProbeReport, reportTrial } from "./report.js";
+import { describeLimit } from "./resources.js";
 import { capabilityHints, readOnlyPaths } from "./signatures.js";
 import {
+  type BaselineTrial,
+  type ChangedPath,
   type ExecProbe,
   type Fingerprint,
+  MEMORY_BYTES,
+  PIDS_LIMIT,
   runBaseline,
   runTrial,
+  StartFailure,
   type Trial,
   type TrialConfig,
   type WorkloadSpec,
@@ -38,6 +45,8 @@ export interface WorkloadInput {
   workingDir?: string;
   ports: number[];
   execProbes: ExecProbe[];
+  /** Ports the manifest's httpGet probes ask (HTTP only): answered in the baseline, they must answer alike in every trial. */
+  httpGets?: HttpTarget[];
   runAsUser?: number;
   runAsGroup?: number;
   /** Capabilities the manifest adds beyond Docker's default set: candidates too. */
@@ -53,17 +62,29 @@ export interface ProbeRequest {
   privilegedPortsAllowed: boolean;
   /** Trials run at once. */
   concurrency: number;
+  /** Ports the user says speak HTTP (`--http`). */
+  httpTargets?: HttpTarget[];
   onProgress?: (message: string) => void;
 }
 
 const NON_ROOT_DEFAULT = { uid: 65532, gid: 65532, name: null };
-/** Rounds of "a hardened trial hit a read-only path → mount it and retry". */
-const WRITE_FIX_ROUNDS = 2;
+/** Times the write plan may grow (a new read-only path, a mount that hid what was needed) before we give up. */
+const MAX_REPLANS = 4;
+
+/** A trial showed the write plan is wrong: the search starts again with the new plan. */
+class Replan extends Error {
+  constructor(readonly why: string) {
+    super(why);
+  }
+}
 
 /**
  * From a permissive baseline to a verified hardened configuration: baseline → writes (from
  * the changes API) → non-root uid → minimal capabilities. Every decision is a trial compared
- * with the baseline; the proposal is verified only by a trial of exactly that proposal.
+ * with the baseline; the proposal is verified only by a trial of exactly that proposal. A
+ * trial of any phase that shows a write the plan lacks (a read-only-filesystem error, also
+ * one that appears only once a capability is granted) re-plans the mounts and starts the
+ * search again, keeping what failures already said.
  */
 export async function probe(session: EngineSession, req: ProbeRequest): Promise<ProbeReport> {
   const started = Date.now();
@@ -71,11 +92,15 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
   const limit = concurrencyLimit(req.concurrency);
   const trials: Trial[] = [];
   const w = req.workload;
+  const notes = [...w.notes];
 
   const config = await readImageConfig(session, req.image.imageId);
   const argv = [...(w.entrypoint ?? config.entrypoint), ...(w.cmd ?? (w.entrypoint ? [] : config.cmd))];
   const factsPromise = inspectImage(session, req.image.imageId, config, argv);
   factsPromise.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
+  const httpTargets = uniqueTargets([...(req.httpTargets ?? []), ...(w.httpGets ?? [])]);
+  const http = httpTargets.length ? new HttpChecker(session) : undefined;
+  if (http?.unavailable) notes.push(`HTTP ports were not asked: ${http.unavailable}`);
   const spec: WorkloadSpec = {
     imageId: req.image.imageId,
     entrypoint: w.entrypoint,
@@ -88,6 +113,8 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
     imageFiles: factsPromise.then((f) => f.files),
     timeoutMs: req.timeoutMs,
     privilegedPortsAllowed: req.privilegedPortsAllowed,
+    httpTargets: http?.unavailable ? [] : httpTargets,
+    ...(http && !http.unavailable ? { http } : {}),
   };
   const baselineUser = w.runAsUser !== undefined ? `${w.runAsUser}${w.runAsGroup !== undefined ? `:${w.runAsGroup}` : ""}` : config.user;
   const extraCaps = w.capabilitiesAdd.filter((c) => !DOCKER_DEFAULT_CAPABILITIES.includes(c));
@@ -104,15 +131,17 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
   // judged when it is. A wrong guess (the baseline wrote files) is killed and counted.
   progress("baseline and first hardened trials");
   const baselineRun = limit(() => runBaseline(session, spec, baselineConfig));
-  const planned = Promise.all([baselineRun, factsPromise]).then(([b, f]) =>
+  const planFrom = (b: BaselineTrial, f: ImageFacts, extra: PlanExtras = {}) =>
     planWrites({
-      changes: b.changes,
+      changes: [...b.changes, ...(extra.changes ?? [])],
       files: f.files,
       imageVolumes: config.volumes,
       volumeWrites: b.volumeWrites,
       workingDir: w.workingDir ?? config.workingDir,
-    }),
-  );
+      readOnlyErrors: extra.readOnly ? [...extra.readOnly] : [],
+      avoid: extra.avoid ?? [],
+    });
+  const planned = Promise.all([baselineRun, factsPromise]).then(([b, f]) => planFrom(b, f));
   planned.catch(() => undefined);
   const guessPlan: WritePlan = {
     writes: [],
@@ -121,7 +150,7 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
   };
   const ifGuessRight = (p: WritePlan) =>
     Promise.all([baselineRun, planned]).then(
-      ([b, real]) => (baselineFailed(b.fingerprint) || !sameMounts(real, p) || real.unmountable.length ? undefined : b.fingerprint),
+      ([b, real]) => (baselineUnusable(b) || !sameMounts(real, p) || real.unmountable.length ? undefined : b.fingerprint),
       () => undefined,
     );
   const hardened = (name: string, user: string, add: Capability[], p: WritePlan): TrialConfig => ({
@@ -148,82 +177,159 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
     const nonRoot = dropTo ? { uid: dropTo.id, gid: dropTo.gid ?? dropTo.id, name: dropTo.name } : NON_ROOT_DEFAULT;
     return { nonRoot, dropTo, trial: judge(hardened("non-root", `${nonRoot.uid}:${nonRoot.gid}`, [], guessPlan), ifGuessRight(guessPlan)) };
   });
-  const [baseline, facts] = await Promise.all([baselineRun, factsPromise]);
+  let baseline: BaselineTrial;
+  let facts: ImageFacts;
+  try {
+    [baseline, facts] = await Promise.all([baselineRun, factsPromise]);
+  } catch (err) {
+    await Promise.allSettled([ownGuess, nonRootGuess.then((g) => g?.trial)]);
+    if (err instanceof StartFailure) throw new EngineError(`${req.image.ref} cannot start: ${err.message}`);
+    throw err;
+  }
   trials.unshift(baseline);
   const fp = baseline.fingerprint;
-  if (baselineFailed(fp)) {
+  if (baselineUnusable(baseline)) {
     await Promise.allSettled([ownGuess, nonRootGuess.then((g) => g?.trial)]);
+    const lim = baseline.outcome.limit;
+    if (lim) {
+      throw new EngineError(
+        `${req.image.ref} runs into ${describeLimit(lim, PIDS_LIMIT, MEMORY_BYTES)} even with Docker's defaults (a fork bomb, a leak, a runaway writer?); nothing to compare hardened runs with`,
+      );
+    }
     const last = baseline.outcome.logTail.at(-1);
     throw new EngineError(
-      `${req.image.ref} fails even with Docker's defaults (exit ${fp.exitCode}${last ? `: '${last}'` : ""}); nothing to compare hardened runs with`,
+      `${req.image.ref} fails even with Docker's defaults (exit ${baseline.outcome.exitCode}${last ? `: '${last}'` : ""}); nothing to compare hardened runs with`,
     );
   }
   const own = resolveUser(baselineUser, facts.passwd, facts.group);
   const ownUser = { uid: own.uid, gid: own.gid, name: own.name };
-  let plan = await planned;
   const guess = await nonRootGuess;
   const nonRoot = guess?.nonRoot;
   const dropTo = guess?.dropTo;
   const nonRootSpec = nonRoot ? `${nonRoot.uid}:${nonRoot.gid}` : undefined;
-  let [ownNone, nonRootNone] = await Promise.all([ownGuess, guess?.trial]);
-  if (ownNone.outcome.discarded || nonRootNone?.outcome.discarded) {
-    [ownNone, nonRootNone] = await Promise.all([
-      ownNone.outcome.discarded ? judge(hardened("drop-all", ownSpec, [], plan)) : ownNone,
-      nonRootNone?.outcome.discarded && nonRootSpec ? judge(hardened("non-root", nonRootSpec, [], plan)) : nonRootNone,
-    ]);
-  }
-  // A read-only path the baseline's changes did not show (written and removed, or inside a
-  // VOLUME we did not see): mount it and try again.
-  for (let round = 0; round < WRITE_FIX_ROUNDS; round++) {
-    const roPaths = [ownNone, nonRootNone].flatMap((t) => (t && !t.outcome.matchesBaseline ? readOnlyPaths(t.outcome.newErrors) : []));
-    if (roPaths.length === 0) break;
-    const next = planWrites({
-      changes: baseline.changes,
-      files: facts.files,
-      imageVolumes: config.volumes,
-      volumeWrites: baseline.volumeWrites,
-      workingDir: w.workingDir ?? config.workingDir,
-      readOnlyErrors: [...new Set(roPaths)],
-    });
-    if (sameMounts(next, plan)) break;
-    plan = next;
-    [ownNone, nonRootNone] = await Promise.all([
-      judge(hardened(`drop-all+mounts${round + 1}`, ownSpec, [], plan)),
-      nonRootSpec ? judge(hardened(`non-root+mounts${round + 1}`, nonRootSpec, [], plan)) : Promise.resolve(undefined),
-    ]);
-  }
-
-  // Capabilities for the workload's own user. Added capabilities do nothing for a non-root
-  // process unless a binary carries file capabilities, so only those are candidates then.
   const fileCaps = sortCapabilities(facts.fileCapabilities.flatMap((f) => f.capabilities));
+  // Added capabilities do nothing for a non-root process unless a binary carries file
+  // capabilities, so only those are candidates then.
   const candidates: Capability[] =
     own.uid === 0 ? [...DOCKER_DEFAULT_CAPABILITIES, ...extraCaps] : DOCKER_DEFAULT_CAPABILITIES.filter((c) => fileCaps.includes(c));
-  const byCaps = new Map<string, Trial>();
-  let initialUsed = false;
-  const test = async (caps: Capability[]): Promise<CapabilityTest> => {
-    let t: Trial;
-    if (caps.length === 0 && !initialUsed) {
-      initialUsed = true;
-      t = ownNone;
-    } else {
-      const rerun = byCaps.has(caps.join(","));
-      t = await judge(hardened(`caps:${caps.join("+") || "none"}${rerun ? " (rerun)" : ""}`, ownSpec, caps, plan));
-    }
-    if (!byCaps.has(caps.join(",")) || t.outcome.matchesBaseline) byCaps.set(caps.join(","), t);
-    return {
-      granted: caps,
-      ok: t.outcome.matchesBaseline,
-      reason: evidenceLine(t),
-      hints: own.uid === 0 ? capabilityHints(t.outcome.newErrors) : [],
-    };
-  };
-  progress("capabilities");
-  const search = await findMinimalCapabilities(candidates, test);
-  const needed = search.needed;
-  const ownTrial = byCaps.get(needed.join(","));
-  const ownVerified = search.method !== "unresolved" && ownTrial?.outcome.matchesBaseline === true;
 
-  const notes = [...w.notes];
+  // What trials taught us about writes, kept across re-plans.
+  const extras: Required<PlanExtras> = { readOnly: new Set(), avoid: [], changes: [] };
+  let plan = await planned;
+  let [ownNone, nonRootNone] = await Promise.all([ownGuess, guess?.trial]);
+  /** What a trial says about writes: read-only paths it hit, files it wrote on a writable root. */
+  const absorb = (t: Trial | undefined): void => {
+    if (!t) return;
+    for (const p of readOnlyPaths(t.outcome.newErrors)) extras.readOnly.add(p);
+    if (t.changes) extras.changes.push(...t.changes.filter((c) => !extras.changes.some((k) => k.path === c.path)));
+  };
+  /** The plan all lessons so far imply, if it differs from the current one. */
+  const replanned = (): WritePlan | undefined => {
+    const next = planFrom(baseline, facts, extras);
+    return sameMounts(next, plan) && next.unmountable.length === plan.unmountable.length ? undefined : next;
+  };
+  // Failures that said which capability they lacked stay true when a mount is added: carried.
+  const known = new Map<string, CapabilityTest>();
+  const hinted = new Set<Capability>();
+  let search: CapabilitySearchResult | undefined;
+  let byCaps = new Map<string, Trial>();
+  let replans = 0;
+  for (;;) {
+    if (ownNone.outcome.discarded || nonRootNone?.outcome.discarded) {
+      [ownNone, nonRootNone] = await Promise.all([
+        ownNone.outcome.discarded ? judge(hardened(roundName("drop-all", replans), ownSpec, [], plan)) : ownNone,
+        nonRootNone?.outcome.discarded && nonRootSpec ? judge(hardened(roundName("non-root", replans), nonRootSpec, [], plan)) : nonRootNone,
+      ]);
+    }
+    absorb(ownNone);
+    absorb(nonRootNone);
+    const fromFirst = replanned();
+    if (fromFirst && replans < MAX_REPLANS) {
+      plan = fromFirst;
+      replans++;
+      [ownNone, nonRootNone] = await rerunFirst(ownNone, nonRootNone);
+      continue;
+    }
+    byCaps = new Map();
+    let initialUsed = false;
+    const round = replans;
+    const test = async (caps: Capability[]): Promise<CapabilityTest> => {
+      let t: Trial;
+      const key = capabilityKey(caps);
+      if (caps.length === 0 && !initialUsed) {
+        initialUsed = true;
+        t = ownNone;
+      } else {
+        const rerun = byCaps.has(key);
+        t = await judge(hardened(`${roundName(`caps:${caps.join("+") || "none"}`, replans)}${rerun ? " (rerun)" : ""}`, ownSpec, caps, plan));
+      }
+      absorb(t);
+      // a trial still running from an abandoned round only teaches; it does not re-plan again
+      if (round !== replans) throw new Replan("an earlier write plan");
+      if (!byCaps.has(key) || t.outcome.matchesBaseline) byCaps.set(key, t);
+      const next = replanned();
+      if (next && replans < MAX_REPLANS) {
+        plan = next;
+        throw new Replan(`${t.config.name}: ${t.outcome.reason}`);
+      }
+      const result: CapabilityTest = {
+        granted: caps,
+        ok: t.outcome.matchesBaseline,
+        reason: evidenceLine(t),
+        hints: own.uid === 0 ? capabilityHints(t.outcome.newErrors) : [],
+      };
+      for (const h of result.hints) for (const c of h.alternatives) if (candidates.includes(c) && !caps.includes(c)) hinted.add(c);
+      if (!result.ok && result.hints.length && !t.outcome.newErrors.some((e) => e.kind === "read-only-fs")) known.set(key, result);
+      return result;
+    };
+    progress(replans ? `capabilities (write plan ${replans + 1})` : "capabilities");
+    try {
+      search = await findMinimalCapabilities(candidates, test, { seed: [...hinted].filter((c) => !fileCapsOnly(own.uid, c, candidates)), known });
+    } catch (err) {
+      if (!(err instanceof Replan)) throw err;
+      replans++;
+      notes.push(`re-planned the writes after ${err.why}`);
+      [ownNone, nonRootNone] = await rerunFirst(ownNone, nonRootNone);
+      continue;
+    }
+    // Nothing works although every candidate was granted: is a mount hiding what the image needs?
+    const hiding = plan.mounts.filter((m) => m.hides.length && m.reason !== "image-volume");
+    if (search.method === "unresolved" && hiding.length && replans < MAX_REPLANS) {
+      const without = plan.mounts.filter((m) => !hiding.includes(m)).map((m) => m.path);
+      const diag = await judge({ ...hardened(roundName("without-hiding-mounts", replans), ownSpec, candidates, plan), scratchMounts: without, readOnlyRootfs: false });
+      if (diag.outcome.matchesBaseline) {
+        for (const m of hiding) {
+          extras.avoid.push({
+            path: m.path,
+            reason: `an emptyDir at ${m.path} hides ${m.hides.slice(0, 3).join(", ")}${m.hides.length > 3 ? " …" : ""}, which the workload needs (with it: ${search.lastFailure?.reason ?? "it failed"}); have the image write elsewhere, or copy those files into the emptyDir with an initContainer`,
+          });
+        }
+        plan = planFrom(baseline, facts, extras);
+        replans++;
+        [ownNone, nonRootNone] = await rerunFirst(ownNone, nonRootNone);
+        continue;
+      }
+    }
+    break;
+  }
+
+  async function rerunFirst(o: Trial, n: Trial | undefined): Promise<[Trial, Trial | undefined]> {
+    // The non-root trial again only if its failure could be about files (a port below 1024 stays a port).
+    const nonRootAgain = n && !n.outcome.matchesBaseline && nonRootSpec && !/\bbind\b|\blisten/i.test(n.outcome.reason + (n.outcome.newErrors[0]?.line ?? ""));
+    // Drop-all again only if its failure could be about files: one that named a missing
+    // capability fails the same way with more mounts (it is carried, like other such failures).
+    const carried = !o.outcome.matchesBaseline && own.uid === 0 && capabilityHints(o.outcome.newErrors).length > 0 && !o.outcome.newErrors.some((e) => e.kind === "read-only-fs");
+    return Promise.all([
+      carried ? Promise.resolve(o) : judge(hardened(roundName("drop-all", replans), ownSpec, [], plan)),
+      nonRootAgain ? judge(hardened(roundName("non-root", replans), nonRootSpec!, [], plan)) : Promise.resolve(n),
+    ]);
+  }
+
+  const needed = search.needed;
+  const ownTrial = byCaps.get(capabilityKey(needed));
+  const unresolved = search.method === "unresolved";
+  const ownVerified = !unresolved && ownTrial?.outcome.matchesBaseline === true;
+
   const evidence: Partial<Record<Capability, string>> = {};
   for (const [c, t] of search.evidence) evidence[c] = `without it: ${t.reason}`;
   if (needed.includes("NET_BIND_SERVICE") && !req.privilegedPortsAllowed) {
@@ -231,9 +337,12 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
       "NET_BIND_SERVICE is needed because trials keep net.ipv4.ip_unprivileged_port_start=1024 (most runtimes); a cluster that lowers it (containerd 2.x sets 0) does not need it — or listen on a port above 1023",
     );
   }
-  if (search.method === "unresolved") notes.push(`even all candidate capabilities did not make the hardened trial behave like the baseline: ${ownNone.outcome.reason}`);
   for (const f of search.flaky) notes.push(`trial with [${f.join(", ") || "no capabilities"}] failed once and passed when re-run: the workload may be timing-dependent`);
   if (fp.kind === "service" && baseline.outcome.listeningUnknown) notes.push("listening ports could not be read (remote engine and no `cat` in the image): services were judged by staying up only");
+  if (fp.kind === "service" && !fp.processes) notes.push("the engine could not list the container's processes: trials were not compared by process tree");
+  for (const h of fp.kind === "service" ? fp.http : []) {
+    if (h.answer.status === undefined) notes.push(`port ${h.target.port} (${h.target.source}) gave no HTTP answer in the baseline (${h.answer.error}): not asked in trials`);
+  }
   for (const m of plan.mounts) if (m.hides.length) notes.push(`the emptyDir at ${m.path} hides image content (${m.hides.slice(0, 3).join(", ")}${m.hides.length > 3 ? " …" : ""})`);
 
   const runsAsNonRoot = own.uid !== 0 ? ownVerified || ownNone.outcome.matchesBaseline : nonRootNone?.outcome.matchesBaseline === true;
@@ -241,10 +350,12 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
     workload: w.workload,
     containerName: w.containerName,
     user: ownUser,
-    capabilities: needed,
+    // unresolved: nothing was shown to work, so the proposal keeps every candidate (as the image runs today) and is not verified
+    capabilities: unresolved ? candidates : needed,
     plan,
     verified: ownVerified,
     evidence: [
+      ...(unresolved ? [`capabilities unresolved: even with [${candidates.join(", ")}] the hardened trial failed: ${search.lastFailure?.reason ?? "?"}`] : []),
       ...needed.map((c) => `${c}: ${evidence[c] ?? "needed"}`),
       ...(own.uid === 0 ? [`runs as root: ${nonRootNone ? `as ${nonRootSpec}: ${evidenceLine(nonRootNone)}` : "no non-root trial"}`] : []),
     ],
@@ -261,7 +372,7 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
       verified: true,
       evidence: [`runAsUser ${nonRoot.uid}: a trial as ${nonRootSpec} with all capabilities dropped behaved like the baseline`],
     });
-    if (needed.length > 0) {
+    if (needed.length > 0 && !unresolved) {
       alternatives.push({
         summary: `run as root and let the entrypoint switch users (needs ${needed.join(", ")})`,
         proposal: ownProposal,
@@ -270,11 +381,13 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
     if (dropTo) notes.push(`the entrypoint switches to '${dropTo.name}' itself; running as ${nonRootSpec} directly works and needs no capabilities`);
   }
 
-  const pss: PssLevel = needed.every((c) => PSS_RESTRICTED_ADD.includes(c))
-    ? "restricted"
-    : needed.every((c) => PSS_BASELINE_ADD.includes(c))
-      ? "baseline"
-      : "privileged";
+  const pss: PssLevel | "unknown" = unresolved
+    ? "unknown"
+    : needed.every((c) => PSS_RESTRICTED_ADD.includes(c))
+      ? "restricted"
+      : needed.every((c) => PSS_BASELINE_ADD.includes(c))
+        ? "baseline"
+        : "privileged";
   return {
     image: req.image.ref,
     imageId: req.image.imageId,
@@ -284,7 +397,13 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
     writes: plan.writes,
     mounts: plan.mounts,
     unmountable: plan.unmountable,
-    capabilities: { needed, evidence, method: search.method, pss },
+    capabilities: {
+      needed,
+      evidence,
+      method: search.method,
+      pss,
+      ...(unresolved ? { unresolved: unresolvedReport(search, candidates) } : {}),
+    },
     runsAsNonRoot,
     nonRoot: nonRoot && nonRootNone ? { ...nonRoot, evidence: evidenceLine(nonRootNone) } : null,
     privilegeEscalation: {
@@ -297,8 +416,52 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
     verified: proposal.verified,
     notes,
     runId: session.runId,
-    stats: { trials: trials.length, wallMs: Date.now() - started, inspectMs: facts.readMs },
+    stats: { trials: trials.length, wallMs: Date.now() - started, inspectMs: facts.readMs, replans },
   };
+}
+
+interface PlanExtras {
+  readOnly?: Set<string>;
+  avoid?: Array<{ path: string; reason: string }>;
+  changes?: ChangedPath[];
+}
+
+/** `caps:CHOWN`, and `caps:CHOWN@2` in the second write plan: trial names stay unique and readable. */
+function roundName(name: string, replans: number): string {
+  return replans ? `${name}@${replans + 1}` : name;
+}
+
+/** A non-root workload's candidates are its file capabilities only; a hint for another one is moot. */
+function fileCapsOnly(uid: number, c: Capability, candidates: Capability[]): boolean {
+  return uid !== 0 && !candidates.includes(c);
+}
+
+/** The report's account of a search that found no working set: its last real failure, what was tried, what to try next. */
+function unresolvedReport(search: CapabilitySearchResult, candidates: Capability[]): NonNullable<ProbeReport["capabilities"]["unresolved"]> {
+  const last = search.lastFailure;
+  const next: string[] = [];
+  const reason = last?.reason ?? "";
+  if (/read-only file system|EROFS/i.test(reason)) next.push("make the path it writes writable (an emptyDir there, or configure the write elsewhere) and probe again");
+  if (/no such file or directory/i.test(reason)) next.push("a mount may hide files the image needs: mount deeper, or copy the files in with an initContainer");
+  if (/not listening|timed out|after \d+ms/i.test(reason)) next.push("if it is only slow to start, probe again with a longer --timeout");
+  if (/limit/i.test(reason)) next.push("it ran into a sandbox limit: check it is not leaking processes, memory or disk");
+  next.push("run the trial's configuration by hand (trials[] in --format json lists each one) and read its output");
+  return {
+    lastFailure: reason || "every trial failed",
+    tried: (search.tried ?? []).map((caps) => (caps.length ? caps.join("+") : "none")),
+    candidates,
+    next,
+  };
+}
+
+function uniqueTargets(targets: HttpTarget[]): HttpTarget[] {
+  const seen = new Set<string>();
+  return targets.filter((t) => {
+    const key = `${t.port}${t.path}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** "exit 1, 'httpd: bind: Permission denied'" — what a failing trial did differently. */
@@ -309,9 +472,9 @@ function evidenceLine(t: Trial): string {
   return first && !o.reason.includes(first) ? `${o.reason}, '${first}'` : o.reason;
 }
 
-/** A job that fails with Docker's defaults gives nothing to compare with. */
-function baselineFailed(fp: Fingerprint): fp is Fingerprint & { kind: "job" } {
-  return fp.kind === "job" && fp.exitCode !== 0;
+/** A job that fails with Docker's defaults, or a baseline that ran into a sandbox limit, gives nothing to compare with. */
+function baselineUnusable(b: BaselineTrial): boolean {
+  return (b.fingerprint.kind === "job" && b.fingerprint.exitCode !== 0) || b.outcome.limit !== undefined;
 }
 
 function sameMounts(a: WritePlan, b: WritePlan): boolean {

@@ -1,17 +1,29 @@
 import type { Capability } from "./capabilities.js";
 
 /** The kinds of log line that mean "the sandbox refused something". */
-export type ErrorKind = "read-only-fs" | "permission-denied" | "not-permitted";
+export type ErrorKind = "read-only-fs" | "permission-denied" | "not-permitted" | "privilege-drop" | "no-space";
+
+/**
+ * A daemon giving up on switching users says so in its own words, often without an errno:
+ * memcached "failed to assume identity of user", "failed to drop supplementary groups";
+ * nginx "setgid(33) failed"; lighttpd "setgid(): …"; "initgroups"/"setgroups" failures.
+ */
+const PRIVILEGE_DROP =
+  /failed to (?:assume identity|drop (?:supplementary )?groups|drop privileges|switch (?:to )?user|set ?[ug]id)|\b(?:setr?e?s?[ug]id|initgroups|setgroups)(?:\s*\([^)]*\))?\s*(?:failed|:\s)|can'?t (?:drop privileges|switch user|set (?:u|g)id|set groups)|unable to (?:drop privileges|switch user)/i;
 
 const SIGNATURES: Array<{ kind: ErrorKind; pattern: RegExp }> = [
   { kind: "read-only-fs", pattern: /read-only file system|\bEROFS\b|\[Errno 30\]/i },
   { kind: "permission-denied", pattern: /permission denied|\bEACCES\b|\[Errno 13\]|AccessDeniedException/i },
   { kind: "not-permitted", pattern: /operation not permitted|\bEPERM\b|\[Errno 1\]/i },
+  { kind: "privilege-drop", pattern: PRIVILEGE_DROP },
+  { kind: "no-space", pattern: /no space left on device|\bENOSPC\b|\[Errno 28\]/i },
 ];
 
 export interface ErrorLine {
   kind: ErrorKind;
   line: string;
+  /** The log file it was read from (absent: the container's output). */
+  file?: string;
 }
 
 export function errorKind(line: string): ErrorKind | undefined {
@@ -52,8 +64,12 @@ export interface CapabilityHint {
 const HINTS: Array<{ when: (l: string, k: ErrorKind) => boolean; alternatives: Capability[] }> = [
   { when: (l, k) => k === "permission-denied" && /\bbind\b|\blisten/i.test(l), alternatives: ["NET_BIND_SERVICE"] },
   { when: (l) => /\bchown|\blchown|\bfchown/i.test(l), alternatives: ["CHOWN"] },
-  { when: (l) => /setgroups|initgroups|set ?groups|setr?e?s?gid|can't set gid|\bgid\b/i.test(l), alternatives: ["SETGID"] },
+  { when: (l) => /setgroups|initgroups|set ?groups|setr?e?s?gid|can't set gid|\bgid\b|supplementary groups/i.test(l), alternatives: ["SETGID"] },
   { when: (l) => /setr?e?s?uid|can't set uid|failed switching|\buid\b/i.test(l), alternatives: ["SETUID"] },
+  // A daemon dropping privileges sets groups, gid and uid in a row and stops at the first
+  // refusal: whichever step failed, the others come next. Both, in one trial.
+  { when: (l) => PRIVILEGE_DROP.test(l), alternatives: ["SETUID"] },
+  { when: (l) => PRIVILEGE_DROP.test(l), alternatives: ["SETGID"] },
   // User-switching tools fail at the first of several calls: both are likely needed.
   { when: (l, k) => k === "not-permitted" && /\bsu\b|su-exec|gosu|setpriv|runuser|chpst/i.test(l), alternatives: ["SETGID"] },
   { when: (l, k) => k === "not-permitted" && /\bsu\b|su-exec|gosu|setpriv|runuser|chpst/i.test(l), alternatives: ["SETUID"] },
@@ -65,7 +81,7 @@ const HINTS: Array<{ when: (l: string, k: ErrorKind) => boolean; alternatives: C
   { when: (l) => /raw socket|SOCK_RAW|\bping\b|icmp/i.test(l), alternatives: ["NET_RAW"] },
   // A root process denied by file modes: reading needs DAC_READ_SEARCH, anything else DAC_OVERRIDE.
   {
-    when: (l, k) => k === "permission-denied" && !/\bbind\b|\blisten/i.test(l) && /read|open|can't open|\bcat\b|ls|stat|access/i.test(l) && !/writ|creat|mkdir/i.test(l),
+    when: (l, k) => k === "permission-denied" && !/\bbind\b|\blisten/i.test(l) && /read|open|can't open|\bcat\b|ls|stat|access|change directory|chdir/i.test(l) && !/writ|creat|mkdir/i.test(l),
     alternatives: ["DAC_READ_SEARCH", "DAC_OVERRIDE"],
   },
   {
@@ -78,7 +94,7 @@ const HINTS: Array<{ when: (l: string, k: ErrorKind) => boolean; alternatives: C
 export function capabilityHints(lines: ErrorLine[]): CapabilityHint[] {
   const hints: CapabilityHint[] = [];
   for (const { kind, line } of lines) {
-    if (kind === "read-only-fs") continue;
+    if (kind === "read-only-fs" || kind === "no-space") continue;
     for (const h of HINTS) if (h.when(line, kind)) hints.push({ alternatives: h.alternatives, line });
   }
   return hints;

@@ -1,10 +1,15 @@
 import type Docker from "dockerode";
-import type { Capability } from "./capabilities.js";
-import { EngineSession, shortMessage } from "./engine.js";
-import { collectDemuxed, demux, ListeningReader } from "./listening.js";
-import { type ErrorLine, newErrorLines } from "./signatures.js";
-import { type ImageFile, normalizePath } from "./inspect.js";
 import tarStream from "tar-stream";
+import type { Capability } from "./capabilities.js";
+import type { EngineSession } from "./engine.js";
+import { describeAnswer, type HttpAnswer, type HttpChecker, type HttpTarget, statusClass } from "./http-check.js";
+import { type ImageFile, normalizePath } from "./inspect.js";
+import { collectDemuxed, demux, ListeningReader } from "./listening.js";
+import { isLogPath, type LogFile, readLogFiles } from "./log-files.js";
+import { describeProcesses, type ProcessInfo, processDifference, readProcesses } from "./processes.js";
+import { describeLimit, type LimitHit, ResourceReader } from "./resources.js";
+import { type ErrorLine, newErrorLines } from "./signatures.js";
+import { startFailureReason } from "./start-failure.js";
 
 /** What the container runs, with manifest overrides already applied. */
 export interface WorkloadSpec {
@@ -25,6 +30,9 @@ export interface WorkloadSpec {
   timeoutMs: number;
   /** Emulate a cluster that sets net.ipv4.ip_unprivileged_port_start=0 (containerd 2.x). */
   privilegedPortsAllowed: boolean;
+  /** Ports known to speak HTTP: one GET each, from a helper in the container's network namespace. */
+  httpTargets?: HttpTarget[];
+  http?: HttpChecker;
 }
 
 export interface ExecProbe {
@@ -47,8 +55,23 @@ export interface TrialConfig {
 
 /** How the baseline behaved: what every other trial must reproduce. */
 export type Fingerprint =
-  | { kind: "job"; exitCode: number; durationMs: number; log: string }
-  | { kind: "service"; listening: number[] | undefined; readyMs: number; execProbes: boolean[]; log: string };
+  | { kind: "job"; exitCode: number; durationMs: number; log: string; user: string; logRoots: string[] }
+  | {
+      kind: "service";
+      listening: number[] | undefined;
+      readyMs: number;
+      /** When its files, processes and ports stopped changing after it was ready. */
+      settledMs: number;
+      execProbes: boolean[];
+      log: string;
+      user: string;
+      /** Undefined when they could not be read. */
+      processes: ProcessInfo[] | undefined;
+      /** The answers its HTTP ports gave (those that answered at all are checked in every trial). */
+      http: Array<{ target: HttpTarget; answer: HttpAnswer }>;
+      /** Log files it wrote on its writable root (read again in trials whose root stays writable). */
+      logRoots: string[];
+    };
 
 export interface TrialOutcome {
   exitCode: number | null;
@@ -66,64 +89,111 @@ export interface TrialOutcome {
   listeningUnknown?: boolean;
   /** A speculative trial whose configuration the baseline proved wrong: killed, not judged. */
   discarded?: boolean;
+  /** The sandbox limit it ran into (a fork bomb, a memory filler). */
+  limit?: LimitHit;
+  /** Its processes when it was judged ("3 processes (uid 0 ×1, uid 33 ×2)"). */
+  processes?: string;
+  /** What its HTTP ports answered ("HTTP 200"). */
+  http?: string[];
 }
 
 export interface Trial {
   config: TrialConfig;
   outcome: TrialOutcome;
+  /** Files it wrote, when its root filesystem was writable (`GET /containers/{id}/changes`). */
+  changes?: ChangedPath[];
+}
+
+export interface ChangedPath {
+  path: string;
+  kind: "added" | "changed" | "deleted";
 }
 
 export interface BaselineTrial extends Trial {
   fingerprint: Fingerprint;
-  /** `GET /containers/{id}/changes`, paths added (A) or changed (C). */
-  changes: Array<{ path: string; kind: "added" | "changed" | "deleted" }>;
+  /** `GET /containers/{id}/changes` once they settled: paths added (A) or changed (C). */
+  changes: ChangedPath[];
   /** Image VOLUME paths that hold new or changed files after the run. */
   volumeWrites: string[];
+}
+
+/** The container could not be started at all (a missing entrypoint, an unknown user …). */
+export class StartFailure extends Error {
+  override name = "StartFailure";
 }
 
 const POLL_MS = 40;
 /** Ports unchanged this long = the baseline is ready (when the manifest does not name them). */
 const SETTLE_MS = 300;
-/** A running container without ports is judged after this long. */
+/** A running container without ports is judged after this long — once it is also idle. */
 const NO_PORT_READY_MS = 2000;
+/** Less CPU than this share of one core over a window = idle: waiting for work, not doing a job. */
+const IDLE_CPU_SHARE = 0.05;
+const IDLE_WINDOW_MS = 400;
 /** After reaching the baseline's ready state, stay this long to catch a crash right after. */
 const HOLD_MS = 250;
-const MEMORY_BYTES = 512 * 1024 * 1024;
-const PIDS_LIMIT = 512;
+/** Files, processes and ports are polled this often after readiness, until two polls agree … */
+const SETTLE_POLL_MS = 200;
+/** … or this long has passed. */
+const SETTLE_MAX_MS = 5000;
+export const MEMORY_BYTES = 512 * 1024 * 1024;
+export const PIDS_LIMIT = 512;
 
 /** The permissive reference run: Docker's default capabilities, writable root, the workload's own user. */
 export async function runBaseline(session: EngineSession, spec: WorkloadSpec, config: TrialConfig): Promise<BaselineTrial> {
-  const run = await startContainer(session, spec, config, "baseline");
+  let run: Started;
+  try {
+    run = await startContainer(session, spec, config, "baseline");
+  } catch (err) {
+    throw new StartFailure(startFailureReason(err));
+  }
   try {
     const seen = await watch(run, spec, undefined);
-    const log = await readLog(run.container);
-    const probes = seen.running ? await runExecProbes(run.container, spec.execProbes) : [];
+    let settled: Settled = { changes: await readChanges(run.container), processes: undefined, listening: seen.listening, atMs: seen.elapsedMs };
+    if (seen.running) settled = await settle(run, spec, seen);
+    const changes = settled.changes;
+    const logRoots = changes.filter((c) => c.kind !== "deleted" && isLogPath(c.path)).map((c) => c.path);
+    const [log, files] = await Promise.all([readLog(run.container), readLogFiles(run.container, [...logRoots, ...spec.imageVolumes])]);
+    const fullLog = [log, ...files.map((f) => f.text)].join("\n");
+    const limit = seen.limit ?? (await run.resources.limitHit(seen.pid)) ?? (/no space left on device|\bENOSPC\b/i.test(fullLog) ? "disk" : undefined);
+    const running = seen.running && (await run.container.inspect()).State.Running;
+    const probes = running ? await runExecProbes(run.container, spec.execProbes) : [];
+    const http = running ? await askHttp(run, spec, settled.listening) : [];
     const fingerprint: Fingerprint =
       seen.running || seen.exitCode === null
-        ? { kind: "service", listening: seen.listening, readyMs: seen.elapsedMs, execProbes: probes, log }
-        : { kind: "job", exitCode: seen.exitCode, durationMs: seen.elapsedMs, log };
-    const raw: unknown = await run.container.changes().catch(() => []);
-    // No changes: the engine answers `null`, which dockerode hands back as a Buffer.
-    const changes = (Array.isArray(raw) ? raw : []) as Array<{ Path: string; Kind: number }>;
-    const volumeWrites = spec.imageVolumes.length
-      ? await findVolumeWrites(run.container, spec.imageVolumes, await spec.imageFiles)
-      : [];
+        ? {
+            kind: "service",
+            listening: settled.listening,
+            readyMs: seen.elapsedMs,
+            settledMs: settled.atMs,
+            execProbes: probes,
+            log: fullLog,
+            user: config.user,
+            processes: settled.processes,
+            http,
+            logRoots,
+          }
+        : { kind: "job", exitCode: seen.exitCode, durationMs: seen.elapsedMs, log: fullLog, user: config.user, logRoots };
+    const volumeWrites = spec.imageVolumes.length ? await findVolumeWrites(run.container, spec.imageVolumes, await spec.imageFiles) : [];
     return {
       config,
       fingerprint,
-      changes: changes.map((c) => ({ path: c.Path, kind: c.Kind === 1 ? "added" : c.Kind === 2 ? "deleted" : "changed" })),
+      changes,
       volumeWrites,
       outcome: {
         exitCode: seen.exitCode,
         running: seen.running,
-        listening: seen.listening ?? [],
+        listening: settled.listening ?? [],
         durationMs: seen.elapsedMs,
         matchesBaseline: true,
         reason: "",
         oomKilled: seen.oomKilled,
         newErrors: [],
         logTail: tail(log),
-        listeningUnknown: seen.listening === undefined || undefined,
+        listeningUnknown: settled.listening === undefined || undefined,
+        ...(limit ? { limit } : {}),
+        ...(settled.processes ? { processes: describeProcesses(settled.processes) } : {}),
+        ...(http.length ? { http: http.map((h) => `${h.target.port}${h.target.path}: ${describeAnswer(h.answer)}`) } : {}),
       },
     };
   } finally {
@@ -148,24 +218,48 @@ export async function runTrial(
     run = await startContainer(session, spec, config, config.name);
   } catch (err) {
     // The runtime refused the configuration itself (e.g. a user it cannot set up).
-    const reason = `did not start: ${shortMessage(err)}`;
-    return { config, outcome: failedToStart(reason) };
+    return { config, outcome: failedToStart(`did not start: ${startFailureReason(err)}`) };
   }
   try {
     const fp = await baseline;
     if (!fp) return { config, outcome: { ...failedToStart("discarded: the baseline showed this guess was the wrong configuration"), discarded: true } };
     const seen = await watch(run, spec, fp);
-    const log = await readLog(run.container);
-    const newErrors = newErrorLines(fp.log, log);
     let reason = seen.reason;
+    let processes: ProcessInfo[] | undefined;
+    if (!reason && fp.kind === "service" && seen.running && fp.processes) {
+      const same = await sameProcesses(run, fp, config.user !== fp.user);
+      processes = same.processes;
+      reason = same.reason;
+    }
+    const roots = [...config.scratchMounts, ...(config.readOnlyRootfs ? [] : fp.logRoots)];
+    const [log, files, changes] = await Promise.all([
+      readLog(run.container),
+      readLogFiles(run.container, roots),
+      config.readOnlyRootfs ? Promise.resolve(undefined) : readChanges(run.container),
+    ]);
+    const newErrors = [...newErrorLines(fp.log, log), ...files.flatMap((f) => fileErrors(fp.log, f))];
+    const limit = seen.limit ?? (await run.resources.limitHit(seen.pid)) ?? (newErrors.some((e) => e.kind === "no-space") ? "disk" : undefined);
+    if (limit) reason = `ran into ${describeLimit(limit, PIDS_LIMIT, MEMORY_BYTES)}${reason ? `; ${reason}` : ""}`;
+    let http: Array<{ target: HttpTarget; answer: HttpAnswer }> = [];
     if (!reason && fp.kind === "service" && seen.running) {
       const probes = await runExecProbes(run.container, spec.execProbes);
       const failed = spec.execProbes.find((p, i) => fp.execProbes[i] && !probes[i]);
       if (failed) reason = `${failed.kind} probe '${failed.command.join(" ")}' failed`;
     }
-    if (!reason && newErrors.length) reason = `new error: '${newErrors[0]!.line}'`;
+    if (!reason && fp.kind === "service" && seen.running) {
+      // only the ports that answered HTTP in the baseline; the same kind of answer is expected
+      const checked = fp.http.filter((h) => h.answer.status !== undefined);
+      http = await Promise.all(checked.map(async (h) => ({ target: h.target, answer: await spec.http!.get(run.container.id, h.target) })));
+      const differs = http.find((h, i) => statusClass(h.answer) !== statusClass(checked[i]!.answer));
+      if (differs) {
+        const before = checked[http.indexOf(differs)]!.answer;
+        reason = `GET http://127.0.0.1:${differs.target.port}${differs.target.path}: ${describeAnswer(differs.answer)}; the baseline answered ${describeAnswer(before)}`;
+      }
+    }
+    if (!reason && newErrors.length) reason = `new error: '${newErrors[0]!.line}'${newErrors[0]!.file ? ` in ${newErrors[0]!.file}` : ""}`;
     return {
       config,
+      ...(changes ? { changes } : {}),
       outcome: {
         exitCode: seen.exitCode,
         running: seen.running,
@@ -175,8 +269,11 @@ export async function runTrial(
         reason,
         oomKilled: seen.oomKilled,
         newErrors,
-        logTail: tail(log),
+        logTail: tail([log, ...files.map((f) => f.text)].join("\n")),
         listeningUnknown: seen.listening === undefined || undefined,
+        ...(limit ? { limit } : {}),
+        ...(processes ? { processes: describeProcesses(processes) } : {}),
+        ...(http.length ? { http: http.map((h) => `${h.target.port}${h.target.path}: ${describeAnswer(h.answer)}`) } : {}),
       },
     };
   } finally {
@@ -184,18 +281,18 @@ export async function runTrial(
   }
 }
 
+function fileErrors(baselineLog: string, f: LogFile): ErrorLine[] {
+  return newErrorLines(baselineLog, f.text).map((e) => ({ ...e, file: f.path }));
+}
+
 interface Started {
   container: Docker.Container;
   reader: ListeningReader;
+  resources: ResourceReader;
   startedAtMs: number;
 }
 
-async function startContainer(
-  session: EngineSession,
-  spec: WorkloadSpec,
-  config: TrialConfig,
-  purpose: string,
-): Promise<Started> {
+async function startContainer(session: EngineSession, spec: WorkloadSpec, config: TrialConfig, purpose: string): Promise<Started> {
   const hardened = config.capabilities.kind === "only";
   const scratch = new Set(config.scratchMounts);
   const mounts: Docker.MountSettings[] = [...scratch].map((target) => ({
@@ -249,7 +346,12 @@ async function startContainer(
     await session.removeContainer(container.id);
     throw err;
   }
-  return { container, reader: new ListeningReader(container, session.hostProcVisible), startedAtMs };
+  return {
+    container,
+    reader: new ListeningReader(container, session.hostProcVisible),
+    resources: new ResourceReader(container, session.hostProcVisible, PIDS_LIMIT, startedAtMs),
+    startedAtMs,
+  };
 }
 
 interface Seen {
@@ -258,13 +360,16 @@ interface Seen {
   oomKilled: boolean;
   listening: number[] | undefined;
   elapsedMs: number;
+  pid: number;
   /** Why it does not match the baseline; empty when it does (or for the baseline itself). */
   reason: string;
+  limit?: LimitHit;
 }
 
 /**
  * Poll the container until it reaches a state we can judge. Without a baseline: exit, or
- * ports that stopped changing, or a quiet running process. With one: the baseline's exit,
+ * ports that stopped changing, or — no ports — running, past 2 s and idle (a job still busy
+ * after 2 s on a loaded machine is not taken for a service). With one: the baseline's exit,
  * or the baseline's ports held for a moment — bounded so a broken trial costs little.
  */
 async function watch(run: Started, spec: WorkloadSpec, baseline: Fingerprint | undefined): Promise<Seen> {
@@ -272,20 +377,21 @@ async function watch(run: Started, spec: WorkloadSpec, baseline: Fingerprint | u
   let lastKey = "";
   let lastChangeAt = Date.now();
   let matchedAt: number | undefined;
+  let cpu: { atMs: number; ns: number } | undefined;
   for (;;) {
     const info = await run.container.inspect();
     const elapsedMs = Date.now() - run.startedAtMs;
     const state = info.State;
     if (!state.Running) {
       const exitCode = state.ExitCode;
-      const seen = { running: false, exitCode, oomKilled: state.OOMKilled, listening: [], elapsedMs };
+      const seen = { running: false, exitCode, oomKilled: state.OOMKilled, listening: [], elapsedMs, pid: 0 };
       if (!baseline) return { ...seen, reason: "" };
       if (baseline.kind === "service") return { ...seen, reason: `exited ${exitCode} after ${elapsedMs}ms; baseline kept running` };
-      if (state.OOMKilled) return { ...seen, reason: "killed: out of memory" };
+      if (state.OOMKilled) return { ...seen, reason: "killed: out of memory", limit: "memory" };
       return { ...seen, reason: exitCode === baseline.exitCode ? "" : `exit ${exitCode}; baseline exit ${baseline.exitCode}` };
     }
     const listening = await run.reader.read(state.Pid);
-    const seen = { running: true, exitCode: null, oomKilled: false, listening, elapsedMs };
+    const seen = { running: true, exitCode: null, oomKilled: false, listening, elapsedMs, pid: state.Pid };
     const key = (listening ?? []).join(",");
     if (key !== lastKey) {
       lastKey = key;
@@ -295,7 +401,19 @@ async function watch(run: Started, spec: WorkloadSpec, baseline: Fingerprint | u
       const declaredUp = spec.declaredPorts.length > 0 && spec.declaredPorts.every((p) => listening?.includes(p));
       if (declaredUp) return { ...seen, reason: "" };
       if (key && Date.now() - lastChangeAt >= SETTLE_MS) return { ...seen, elapsedMs: lastChangeAt - run.startedAtMs, reason: "" };
-      if (!key && elapsedMs >= NO_PORT_READY_MS) return { ...seen, reason: "" };
+      if (!key && elapsedMs >= NO_PORT_READY_MS) {
+        const limit = await run.resources.limitHit(state.Pid);
+        if (limit) return { ...seen, reason: "", limit };
+        const sample = await run.resources.sample(state.Pid).catch(() => ({ cpuNs: undefined }));
+        if (sample.cpuNs === undefined) return { ...seen, reason: "" };
+        const now = Date.now();
+        if (!cpu) cpu = { atMs: now, ns: sample.cpuNs };
+        else if (now - cpu.atMs >= IDLE_WINDOW_MS) {
+          const share = (sample.cpuNs - cpu.ns) / 1e6 / (now - cpu.atMs);
+          if (share < IDLE_CPU_SHARE) return { ...seen, reason: "" };
+          cpu = { atMs: now, ns: sample.cpuNs };
+        }
+      }
       if (elapsedMs >= spec.timeoutMs) return { ...seen, reason: "" };
     } else if (baseline.kind === "service") {
       const want = baseline.listening;
@@ -317,6 +435,64 @@ async function watch(run: Started, spec: WorkloadSpec, baseline: Fingerprint | u
     }
     await sleep(POLL_MS);
   }
+}
+
+interface Settled {
+  changes: ChangedPath[];
+  processes: ProcessInfo[] | undefined;
+  listening: number[] | undefined;
+  atMs: number;
+}
+
+/**
+ * A service is ready before it is done starting: postgres listens before it creates its
+ * socket file, nginx's master before its workers run. Poll files, processes and ports until
+ * two polls agree (bounded), so the fingerprint is the settled state.
+ */
+async function settle(run: Started, spec: WorkloadSpec, seen: Seen): Promise<Settled> {
+  const deadline = Date.now() + Math.min(SETTLE_MAX_MS, Math.max(0, spec.timeoutMs - seen.elapsedMs));
+  let previous: string | undefined;
+  let current: Settled = { changes: [], processes: undefined, listening: seen.listening, atMs: seen.elapsedMs };
+  for (;;) {
+    const info = await run.container.inspect();
+    const [changes, processes, listening] = await Promise.all([
+      readChanges(run.container),
+      readProcesses(run.container),
+      info.State.Running ? run.reader.read(info.State.Pid) : Promise.resolve(current.listening),
+    ]);
+    current = { changes, processes, listening, atMs: Date.now() - run.startedAtMs };
+    const key = JSON.stringify([changes.map((c) => `${c.kind}${c.path}`).sort(), processes?.map((p) => p.uid).sort(), listening]);
+    if (key === previous || !info.State.Running || Date.now() >= deadline) return current;
+    previous = key;
+    await sleep(SETTLE_POLL_MS);
+  }
+}
+
+/** The trial's processes match the baseline's — given as long as the baseline took to settle, plus a little. */
+async function sameProcesses(run: Started, fp: Fingerprint & { kind: "service" }, asOtherUser: boolean): Promise<{ reason: string; processes?: ProcessInfo[] }> {
+  const deadline = Date.now() + Math.max(HOLD_MS, fp.settledMs - fp.readyMs + 500);
+  let last: ProcessInfo[] | undefined;
+  for (;;) {
+    last = await readProcesses(run.container);
+    if (!last) return { reason: "" }; // exited between polls: the caller sees the exit
+    const difference = processDifference(fp.processes!, last, asOtherUser);
+    if (!difference) return { reason: "", processes: last };
+    if (Date.now() >= deadline) return { reason: difference, processes: last };
+    await sleep(SETTLE_POLL_MS);
+  }
+}
+
+async function askHttp(run: Started, spec: WorkloadSpec, listening: number[] | undefined): Promise<Array<{ target: HttpTarget; answer: HttpAnswer }>> {
+  if (!spec.http || !spec.httpTargets?.length) return [];
+  const targets = spec.httpTargets.filter((t) => listening === undefined || listening.includes(t.port));
+  return Promise.all(targets.map(async (target) => ({ target, answer: await spec.http!.get(run.container.id, target) })));
+}
+
+async function readChanges(container: Docker.Container): Promise<ChangedPath[]> {
+  const raw: unknown = await container.changes().catch(() => []);
+  // No changes: the engine answers `null`, which dockerode hands back as a Buffer.
+  const changes = (Array.isArray(raw) ? raw : []) as Array<{ Path: string; Kind: number }>;
+  return changes.map((c) => ({ path: c.Path, kind: c.Kind === 1 ? "added" : c.Kind === 2 ? "deleted" : "changed" }));
 }
 
 function baselineMs(f: Fingerprint): number {

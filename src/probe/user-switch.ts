@@ -11,6 +11,13 @@ const SWITCH_TOOLS = /\b(su|gosu|su-exec|setpriv|runuser|chpst|s6-setuidgid|setu
 export function findDropToUser(facts: ImageFacts, argv: string[]): Account | undefined {
   const texts = [argv.join(" "), ...facts.scripts.values()];
   const accounts = facts.passwd.filter((a) => a.id !== 0);
+  // daemons that switch users themselves take the user as an option: memcached -u memcache, named -u bind, --user=app
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^(?:-u|--user|--username)(?:=(.+))?$/.exec(argv[i]!);
+    const name = m ? (m[1] ?? argv[i + 1]) : undefined;
+    const found = name ? accounts.find((a) => a.name === name || String(a.id) === name) : undefined;
+    if (found) return found;
+  }
   for (const text of texts) {
     for (const line of text.split("\n")) {
       if (line.trim().startsWith("#") || !SWITCH_TOOLS.test(line)) continue;

@@ -51,6 +51,8 @@ export function planWrites(input: {
   workingDir: string;
   /** Paths named by "Read-only file system" errors in hardened trials. */
   readOnlyErrors?: string[];
+  /** Mount points a trial showed hide what the workload needs: never mounted, with the reason. */
+  avoid?: Array<{ path: string; reason: string }>;
 }): WritePlan {
   const { files } = input;
   const seeds = new Set<string>();
@@ -85,6 +87,11 @@ export function planWrites(input: {
   const mounts: WriteMount[] = [];
   const workingDir = normalizePath(input.workingDir || "/");
   for (const p of points.sort()) {
+    const avoided = input.avoid?.find((a) => a.path === p);
+    if (avoided) {
+      unmountable.push(avoided);
+      continue;
+    }
     if (NEVER_MOUNT.has(p)) {
       unmountable.push({ path: p, reason: `an emptyDir at ${p} would hide the image's files there; point the writes elsewhere (e.g. /tmp)` });
       continue;

@@ -13,6 +13,7 @@ import type { ProbeFacts } from "./decide.js";
 import { podSpecPath, type PlacedProposal } from "./place.js";
 import { type ContainerImage, containerKey } from "./static.js";
 import { concurrencyLimit } from "../probe/concurrency-limit.js";
+import { httpGetTargets } from "../probe/manifest-input.js";
 
 export interface ProbeRunOptions {
   root: string;
@@ -243,6 +244,7 @@ export function workloadInput(w: Workload, c: Container): WorkloadInput {
       .map((p) => (isObj(p) && (p.protocol === undefined || p.protocol === "TCP") ? num(p.containerPort) : undefined))
       .filter((p): p is number => p !== undefined),
     execProbes,
+    httpGets: httpGetTargets(spec),
     runAsUser: num(sc.runAsUser?.value),
     runAsGroup: num(sc.runAsGroup?.value),
     capabilitiesAdd: (sc.capabilities?.add?.value ?? []).map((x) => parseCapability(x)).filter((x): x is Capability => x !== undefined),
