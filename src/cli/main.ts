@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { EngineError, UsageError } from "../errors.js";
 import { stopQuietlyOnClosedStdout } from "./output.js";
 import { TOOL } from "../tool.js";
+import { waitIfInterrupted } from "../probe/interruption.js";
 import { register as registerScan } from "./scan.js";
 import { register as registerRules } from "./rules.js";
 import { register as registerProbe } from "./probe.js";
@@ -32,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
     const sub = program.commands.find((c) => c.getOptionValue("exitCode") !== undefined);
     return (sub?.getOptionValue("exitCode") as number | undefined) ?? 0;
   } catch (e) {
+    // a probe interrupted by a signal: its cleanup exits with the signal's code
+    await waitIfInterrupted();
     if (e instanceof CommanderError) {
       // --help and --version exit 0; parse errors are usage errors
       return e.exitCode === 0 ? 0 : 2;

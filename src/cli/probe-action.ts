@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { resolveTarget } from "../probe/build.js";
+import { checkTarget, resolveTarget } from "../probe/build.js";
+import { waitIfInterrupted } from "../probe/interruption.js";
 import { EngineSession } from "../probe/engine.js";
 import { probeExitCode } from "../probe/gate.js";
 import { imageOnlyInput, workloadFromManifest } from "../probe/manifest-input.js";
@@ -41,6 +42,7 @@ export async function probeAction(target: string, opts: ProbeOptions, cmd: Comma
   const concurrency = Number.parseInt(opts.concurrency, 10);
   if (!(concurrency >= 1 && concurrency <= 8)) throw new UsageError(`--concurrency: expected 1 to 8, got '${opts.concurrency}'`);
   await checkOutput(opts.output);
+  checkTarget(target);
   const httpTargets = opts.http.map(parseHttpTarget);
   const workload = opts.manifest ? workloadFromManifest(opts.manifest, opts.container) : imageOnlyInput();
   const progress = createProgress();
@@ -61,6 +63,7 @@ export async function probeAction(target: string, opts: ProbeOptions, cmd: Comma
       httpTargets,
       onProgress: (m) => progress.update(`probe: ${m}`),
     });
+    await waitIfInterrupted(); // a report cut short by a signal is not printed
     for (const p of [report.proposal, ...(report.alternatives ?? []).map((a) => a.proposal)]) if (p) writeSeccompFor(kube, p);
     progress.update("removing trial containers and images");
     await session.close();

@@ -23,13 +23,45 @@ export interface ProbeImage {
   built: boolean;
 }
 
+/**
+ * An image reference as the engine parses it (distribution/reference): optional registry
+ * host[:port], lowercase path components, optional tag and digest — or an image id.
+ */
+const REFERENCE =
+  /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?|\[[0-9a-fA-F:]+\](?::\d+)?)\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;
+const IMAGE_ID = /^(?:sha256:)?[0-9a-f]{12,64}$/;
+
+/** A target that can only mean a file: relative or absolute path syntax, or a Dockerfile's name. */
+export function looksLikePath(target: string): boolean {
+  return (
+    /^(?:\.{1,2}(?:\/|$)|\/|~)/.test(target) ||
+    target.endsWith("/") ||
+    target.includes("\\") ||
+    /(?:^|\/)(?:[^/]*\.)?Dockerfile(?:\.[^/]*)?$|\.dockerfile$/i.test(target)
+  );
+}
+
+/**
+ * Decide what TARGET is before any engine call: an existing file or directory, else an image
+ * reference. A missing path, or something that is neither, is the user's mistake — one line,
+ * exit 2 — never a request to the engine (a malformed reference once became a DNS lookup).
+ */
+export function checkTarget(target: string): "path" | "image" {
+  if (existsSync(target)) return "path";
+  if (looksLikePath(target)) throw new UsageError(`no such file or directory: ${target}`);
+  if (!REFERENCE.test(target) && !IMAGE_ID.test(target)) {
+    throw new UsageError(`'${target}' is neither a file nor an image reference (like nginx:1.27 or ghcr.io/acme/web:1.4)`);
+  }
+  return "image";
+}
+
 /** TARGET is a Dockerfile, a directory holding one, or else an image reference. */
 export async function resolveTarget(
   session: EngineSession,
   target: string,
   options: BuildOptions,
 ): Promise<ProbeImage> {
-  if (existsSync(target)) {
+  if (checkTarget(target) === "path") {
     const stat = statSync(target);
     const dockerfile = stat.isDirectory() ? path.join(target, "Dockerfile") : target;
     if (!existsSync(dockerfile)) throw new UsageError(`no Dockerfile in ${target}`);

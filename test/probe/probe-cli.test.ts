@@ -1,52 +1,16 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Docker from "dockerode";
 import { afterAll, expect, test } from "vitest";
 import { PROBE_LABEL } from "../../src/probe/engine.js";
-import { describeWithEngine, engineReachable, FIXTURES } from "./engine-fixture.js";
+import { Contexts, shipshape } from "./cli-fixture.js";
+import { describeWithEngine, engineReachable } from "./engine-fixture.js";
 
-const REPO = path.resolve(import.meta.dirname, "../..");
 const reachable = await engineReachable();
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The built CLI, as a user runs it (npm test builds first). Async so probes can overlap. */
-function shipshape(args: string[], env: Record<string, string> = {}, onSpawn?: (pid: number) => void): Promise<Run> {
-  if (!existsSync(path.join(REPO, "dist/cli/main.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test does)");
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(REPO, "bin/shipshape.js"), ...args], {
-      cwd: REPO,
-      env: { ...process.env, ...env },
-    });
-    onSpawn?.(child.pid!);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** A build context: the fixture folder plus busybox-static (never committed). */
-const contexts: string[] = [];
-function context(name: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `shipshape-cli-${name}-`));
-  cpSync(path.join(FIXTURES, name), dir, { recursive: true });
-  cpSync("/bin/busybox", path.join(dir, "busybox"));
-  contexts.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const d of contexts) rmSync(d, { recursive: true, force: true });
-});
+const contexts = new Contexts();
+const context = (name: string) => contexts.make(name);
+afterAll(() => contexts.removeAll());
 
 test("an unreachable engine is one clear line and exit 2", async () => {
   const r = await shipshape(["probe", "busybox:latest"], { DOCKER_HOST: "unix:///nonexistent/docker.sock" });
