@@ -10,6 +10,7 @@ import { describeProcesses, type ProcessInfo, processDifference, readProcesses }
 import { describeLimit, type LimitHit, ResourceReader } from "./resources.js";
 import { type ErrorLine, newErrorLines } from "./signatures.js";
 import { startFailureReason } from "./start-failure.js";
+import { type ServiceWait, serviceWaitStep } from "./service-wait.js";
 
 /** What the container runs, with manifest overrides already applied. */
 export interface WorkloadSpec {
@@ -376,7 +377,7 @@ async function watch(run: Started, spec: WorkloadSpec, baseline: Fingerprint | u
   const limitMs = baseline ? Math.min(spec.timeoutMs, Math.max(5000, 4 * baselineMs(baseline))) : spec.timeoutMs;
   let lastKey = "";
   let lastChangeAt = Date.now();
-  let matchedAt: number | undefined;
+  const wait: ServiceWait = {};
   let cpu: { atMs: number; ns: number } | undefined;
   for (;;) {
     const info = await run.container.inspect();
@@ -416,20 +417,16 @@ async function watch(run: Started, spec: WorkloadSpec, baseline: Fingerprint | u
       }
       if (elapsedMs >= spec.timeoutMs) return { ...seen, reason: "" };
     } else if (baseline.kind === "service") {
-      const want = baseline.listening;
-      const reached =
-        want === undefined || listening === undefined || want.length === 0
-          ? elapsedMs >= baseline.readyMs
-          : want.every((p) => listening.includes(p));
-      if (reached) matchedAt ??= Date.now();
-      if (matchedAt !== undefined && Date.now() - matchedAt >= HOLD_MS) {
-        // Extra ports are not a regression; missing ones are.
-        const same = want === undefined || listening === undefined || want.every((p) => listening.includes(p));
-        return { ...seen, reason: same ? "" : `listening on [${listening}]; baseline [${want}]` };
-      }
-      if (elapsedMs >= limitMs) {
-        return { ...seen, reason: `not listening on [${want}] after ${elapsedMs}ms (listening on [${listening ?? "?"}])` };
-      }
+      const reason = serviceWaitStep(wait, {
+        now: Date.now(),
+        elapsedMs,
+        want: baseline.listening,
+        listening,
+        baselineReadyMs: baseline.readyMs,
+        limitMs,
+        holdMs: HOLD_MS,
+      });
+      if (reason !== undefined) return { ...seen, reason };
     } else if (elapsedMs >= limitMs) {
       return { ...seen, reason: `still running after ${elapsedMs}ms; baseline exited ${baseline.exitCode} after ${baseline.durationMs}ms` };
     }
