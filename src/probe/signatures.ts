@@ -1,7 +1,7 @@
 import type { Capability } from "./capabilities.js";
 
 /** The kinds of log line that mean "the sandbox refused something". */
-export type ErrorKind = "read-only-fs" | "permission-denied" | "not-permitted" | "privilege-drop" | "no-space";
+export type ErrorKind = "read-only-fs" | "permission-denied" | "not-permitted" | "privilege-drop" | "no-space" | "no-fork";
 
 /**
  * A daemon giving up on switching users says so in its own words, often without an errno:
@@ -17,7 +17,17 @@ const SIGNATURES: Array<{ kind: ErrorKind; pattern: RegExp }> = [
   { kind: "not-permitted", pattern: /operation not permitted|\bEPERM\b|\[Errno 1\]/i },
   { kind: "privilege-drop", pattern: PRIVILEGE_DROP },
   { kind: "no-space", pattern: /no space left on device|\bENOSPC\b|\[Errno 28\]/i },
+  // a fork refused with EAGAIN: the pids limit (a shell that cannot fork exits, and its
+  // cgroup's counters go with it, so the message is the only trace)
+  { kind: "no-fork", pattern: /can't fork|cannot fork|fork(\(\))?( failed)?: (resource temporarily unavailable|EAGAIN)|\bfork: retry/i },
 ];
+
+/** The sandbox limit these error lines show, if any: disk full, or no more processes. */
+export function limitOfErrors(lines: ErrorLine[]): "pids" | "disk" | undefined {
+  if (lines.some((e) => e.kind === "no-fork")) return "pids";
+  if (lines.some((e) => e.kind === "no-space")) return "disk";
+  return undefined;
+}
 
 export interface ErrorLine {
   kind: ErrorKind;
@@ -94,7 +104,7 @@ const HINTS: Array<{ when: (l: string, k: ErrorKind) => boolean; alternatives: C
 export function capabilityHints(lines: ErrorLine[]): CapabilityHint[] {
   const hints: CapabilityHint[] = [];
   for (const { kind, line } of lines) {
-    if (kind === "read-only-fs" || kind === "no-space") continue;
+    if (kind === "read-only-fs" || kind === "no-space" || kind === "no-fork") continue;
     for (const h of HINTS) if (h.when(line, kind)) hints.push({ alternatives: h.alternatives, line });
   }
   return hints;

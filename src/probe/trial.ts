@@ -8,7 +8,7 @@ import { collectDemuxed, demux, ListeningReader } from "./listening.js";
 import { isLogPath, type LogFile, readLogFiles } from "./log-files.js";
 import { describeProcesses, type ProcessInfo, processDifference, readProcesses } from "./processes.js";
 import { describeLimit, type LimitHit, ResourceReader } from "./resources.js";
-import { type ErrorLine, newErrorLines } from "./signatures.js";
+import { type ErrorLine, limitOfErrors, newErrorLines } from "./signatures.js";
 import { startFailureReason } from "./start-failure.js";
 import { type ServiceWait, serviceWaitStep } from "./service-wait.js";
 
@@ -156,7 +156,7 @@ export async function runBaseline(session: EngineSession, spec: WorkloadSpec, co
     const logRoots = changes.filter((c) => c.kind !== "deleted" && isLogPath(c.path)).map((c) => c.path);
     const [log, files] = await Promise.all([readLog(run.container), readLogFiles(run.container, [...logRoots, ...spec.imageVolumes])]);
     const fullLog = [log, ...files.map((f) => f.text)].join("\n");
-    const limit = seen.limit ?? (await run.resources.limitHit(seen.pid)) ?? (/no space left on device|\bENOSPC\b/i.test(fullLog) ? "disk" : undefined);
+    const limit = seen.limit ?? (await run.resources.limitHit(seen.pid)) ?? limitOfErrors(newErrorLines("", fullLog));
     const running = seen.running && (await run.container.inspect()).State.Running;
     const probes = running ? await runExecProbes(run.container, spec.execProbes) : [];
     const http = running ? await askHttp(run, spec, settled.listening) : [];
@@ -239,7 +239,7 @@ export async function runTrial(
       config.readOnlyRootfs ? Promise.resolve(undefined) : readChanges(run.container),
     ]);
     const newErrors = [...newErrorLines(fp.log, log), ...files.flatMap((f) => fileErrors(fp.log, f))];
-    const limit = seen.limit ?? (await run.resources.limitHit(seen.pid)) ?? (newErrors.some((e) => e.kind === "no-space") ? "disk" : undefined);
+    const limit = seen.limit ?? (await run.resources.limitHit(seen.pid)) ?? limitOfErrors(newErrors);
     if (limit) reason = `ran into ${describeLimit(limit, PIDS_LIMIT, MEMORY_BYTES)}${reason ? `; ${reason}` : ""}`;
     let http: Array<{ target: HttpTarget; answer: HttpAnswer }> = [];
     if (!reason && fp.kind === "service" && seen.running) {
