@@ -117,7 +117,9 @@ describeWithEngine("the probe under faults, on the real engine", reachable, () =
     let pid = 0;
     const finished = shipshape(["probe", dir, "--manifest", path.join(dir, "pod.yaml")], {}, (p) => (pid = p));
     let runId: string | undefined;
-    for (let i = 0; i < 400 && !runId; i++) {
+    // the build comes first: on a loaded machine (two cores, other suites) it can take a while
+    const deadline = Date.now() + 90_000;
+    while (!runId && Date.now() < deadline) {
       const running = await docker.listContainers({ filters: JSON.stringify({ label: [PROBE_LABEL] }) });
       runId = running.find((c) => c.Command.includes(token))?.Labels[PROBE_LABEL];
       if (!runId) await new Promise((r) => setTimeout(r, 50));
@@ -139,7 +141,7 @@ describeWithEngine("the probe under faults, on the real engine", reachable, () =
     expect(run.stdout).toBe("");
     expect(run.stderr).not.toMatch(CRASH);
     expect(await leftoversOf(runId)).toEqual(none);
-  }, 60_000);
+  }, 150_000);
 
   test("Ctrl-C at any moment of a short run: exit 130 (or the report), never a 'no such container' stack", async () => {
     // a short job: the interrupt lands in the middle, near the end, and during cleanup
