@@ -3,8 +3,13 @@
 // then exit for a job or the baseline's ports listening for a service; no hardening, no
 // judging). Targets: an image needing nothing < 3x the floor; k capabilities <= 2 + 4k trials.
 // Run: npm run bench:probe   (RUNS=3 by default; median reported)
+//      npm run bench:probe -- --debian   the same for images of real software built from Debian's
+//      packages (issue 13; test/support/debian-images.ts, needs root, debootstrap and the mirror).
+//      SHIPSHAPE_DEBIAN_CACHE=<dir> keeps the bootstrapped root filesystem, SHIPSHAPE_DEBIAN_RUN_ID=<id>
+//      keeps the images between runs; without it they are removed at the end.
 import { cpSync, mkdtempSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { randomBytes } from "node:crypto";
+import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveTarget } from "../../dist/src/probe/build.js";
@@ -16,6 +21,7 @@ import { probe } from "../../dist/src/probe/search.js";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.resolve(here, "../../fixtures/images");
 const runs = Number(process.env.RUNS ?? 3);
+const debian = process.argv.includes("--debian");
 const IMAGES = [
   "job-nothing", "service-nothing", "writes-tmp-cache", "volume-data", "root-only",
   "bind-80", "chown-file", "dac-read", "su-switch", "combo-three",
@@ -48,54 +54,98 @@ async function floorOnce(session, imageId, ports) {
   return ms;
 }
 
+/** Probe `image` RUNS times, then RUNS plain runs to the baseline's ready state; one table row. */
+async function measure(session, name, image, extra = {}) {
+  const walls = [];
+  let report;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    report = await probe(session, { image, workload: imageOnlyInput(), timeoutMs: 30_000, privilegedPortsAllowed: false, concurrency: 3, ...extra });
+    walls.push(performance.now() - t0);
+  }
+  const ports = report.workloadKind === "service" ? report.trials[0].outcome.listening : [];
+  const floors = [];
+  for (let i = 0; i < runs; i++) floors.push(await floorOnce(session, image.imageId, ports));
+  const k = report.capabilities.needed.length;
+  const row = {
+    image: name,
+    kind: report.workloadKind,
+    needed: report.capabilities.needed,
+    writes: report.writes,
+    runsAsNonRoot: report.runsAsNonRoot,
+    verified: report.verified,
+    trials: report.trials.length,
+    discarded: report.trials.filter((t) => t.outcome.reason.startsWith("discarded")).length,
+    trialBudget: 2 + 4 * k,
+    wallMs: Math.round(median(walls)),
+    floorMs: Math.round(median(floors)),
+    // of the last run: reading the image (config, files, passwd) while the baseline runs
+    inspectMs: report.stats?.inspectMs,
+    replans: report.stats?.replans,
+  };
+  row.ratio = +(row.wallMs / row.floorMs).toFixed(2);
+  console.error(`${name}: ${row.trials} trials, ${row.wallMs} ms, floor ${row.floorMs} ms (${row.ratio}x)`);
+  return row;
+}
+
+/** The Debian images and recipes of test/support (TypeScript, outside dist/): bundled here with esbuild. */
+async function debianSupport() {
+  const { build } = await import("esbuild");
+  const support = path.resolve(here, "../../test/support");
+  const outdir = path.join(here, "out", "debian");
+  await build({
+    entryPoints: [path.join(support, "debian-images.ts"), path.join(support, "debian-recipes.ts")],
+    bundle: true, platform: "node", format: "esm", packages: "external", outdir, outExtension: { ".js": ".mjs" }, logLevel: "warning",
+  });
+  const { DebianImages } = await import(path.join(outdir, "debian-images.mjs"));
+  const { DEBIAN_IMAGES } = await import(path.join(outdir, "debian-recipes.mjs"));
+  return { DebianImages, DEBIAN_IMAGES };
+}
+
 const session = await EngineSession.open();
 const rows = [];
+let debianStore;
 try {
-  for (const name of IMAGES) {
-    const dir = mkdtempSync(path.join(tmpdir(), `shipshape-bench-${name}-`));
-    cpSync(path.join(fixtures, name), dir, { recursive: true });
-    cpSync("/bin/busybox", path.join(dir, "busybox"));
-    const image = await resolveTarget(session, dir, {});
-    rmSync(dir, { recursive: true, force: true });
-    const walls = [];
-    let report;
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      report = await probe(session, { image, workload: imageOnlyInput(), timeoutMs: 30_000, privilegedPortsAllowed: false, concurrency: 3 });
-      walls.push(performance.now() - t0);
+  if (debian) {
+    const { DebianImages, DEBIAN_IMAGES } = await debianSupport();
+    const runId = process.env.SHIPSHAPE_DEBIAN_RUN_ID || `bench-${randomBytes(4).toString("hex")}`;
+    debianStore = new DebianImages({
+      runId,
+      workDir: path.join(tmpdir(), `shipshape-debian-${runId}`),
+      baseCache: process.env.SHIPSHAPE_DEBIAN_CACHE || undefined,
+      log: (line) => console.error(`[debian images] ${line}`),
+    });
+    const why = await debianStore.prepare();
+    if (why) throw new Error(`the Debian images cannot be built here: ${why}`);
+    const names = (process.env.IMAGES ?? "nginx,redis,memcached,postgres,lighttpd").split(",");
+    for (const name of names) {
+      const built = await debianStore.image(name);
+      const recipe = DEBIAN_IMAGES[name];
+      const httpTargets = recipe.protocol === "http" ? [{ port: recipe.port, path: "/", source: "bench" }] : [];
+      rows.push(await measure(session, name, { ref: built.ref, imageId: built.imageId, built: false }, { httpTargets }));
     }
-    const ports = report.workloadKind === "service" ? report.trials[0].outcome.listening : [];
-    const floors = [];
-    for (let i = 0; i < runs; i++) floors.push(await floorOnce(session, image.imageId, ports));
-    const k = report.capabilities.needed.length;
-    const row = {
-      image: name,
-      kind: report.workloadKind,
-      needed: report.capabilities.needed,
-      writes: report.writes,
-      runsAsNonRoot: report.runsAsNonRoot,
-      verified: report.verified,
-      trials: report.trials.length,
-      discarded: report.trials.filter((t) => t.outcome.reason.startsWith("discarded")).length,
-      trialBudget: 2 + 4 * k,
-      wallMs: Math.round(median(walls)),
-      floorMs: Math.round(median(floors)),
-    };
-    row.ratio = +(row.wallMs / row.floorMs).toFixed(2);
-    rows.push(row);
-    console.error(`${name}: ${row.trials} trials, ${row.wallMs} ms, floor ${row.floorMs} ms (${row.ratio}x)`);
+  } else {
+    for (const name of IMAGES) {
+      const dir = mkdtempSync(path.join(tmpdir(), `shipshape-bench-${name}-`));
+      cpSync(path.join(fixtures, name), dir, { recursive: true });
+      cpSync("/bin/busybox", path.join(dir, "busybox"));
+      const image = await resolveTarget(session, dir, {});
+      rmSync(dir, { recursive: true, force: true });
+      rows.push(await measure(session, name, image));
+    }
   }
 } finally {
   await session.close();
+  if (debianStore && !process.env.SHIPSHAPE_DEBIAN_RUN_ID) await debianStore.removeAll();
 }
 
-const header = "| image | kind | needed | writes | non-root | verified | trials (discarded) | budget 2+4k | wall ms | floor ms | wall/floor |";
-const lines = [header, "|" + " --- |".repeat(11)];
+const header = "| image | kind | needed | writes | non-root | verified | trials (discarded) | budget 2+4k | wall ms | floor ms | wall/floor | inspect ms |";
+const lines = [header, "|" + " --- |".repeat(12)];
 for (const r of rows) {
   lines.push(
-    `| ${r.image} | ${r.kind} | ${r.needed.join(", ") || "—"} | ${r.writes.join(", ") || "—"} | ${r.runsAsNonRoot ? "yes" : "no"} | ${r.verified ? "yes" : "no"} | ${r.trials} (${r.discarded}) | ${r.trialBudget} | ${r.wallMs} | ${r.floorMs} | ${r.ratio} |`,
+    `| ${r.image} | ${r.kind} | ${r.needed.join(", ") || "—"} | ${r.writes.join(", ") || "—"} | ${r.runsAsNonRoot ? "yes" : "no"} | ${r.verified ? "yes" : "no"} | ${r.trials} (${r.discarded}) | ${r.trialBudget} | ${r.wallMs} | ${r.floorMs} | ${r.ratio} | ${r.inspectMs ?? "?"} |`,
   );
 }
 console.log(lines.join("\n"));
 mkdirSync(path.join(here, "out"), { recursive: true });
-writeFileSync(path.join(here, "out", "results.json"), JSON.stringify({ runs, rows }, null, 2) + "\n");
+writeFileSync(path.join(here, "out", debian ? "results-debian.json" : "results.json"), JSON.stringify({ runs, load: os.loadavg(), rows }, null, 2) + "\n");
