@@ -119,11 +119,14 @@ describeWithEngine("the probe under faults, on the real engine", reachable, () =
     let runId: string | undefined;
     // the build comes first: on a loaded machine (two cores, other suites) it can take a while
     const deadline = Date.now() + 90_000;
-    while (!runId && Date.now() < deadline) {
+    let ended: Run | undefined;
+    void finished.then((r) => (ended = r));
+    while (!runId && !ended && Date.now() < deadline) {
       const running = await docker.listContainers({ filters: JSON.stringify({ label: [PROBE_LABEL] }) });
       runId = running.find((c) => c.Command.includes(token))?.Labels[PROBE_LABEL];
       if (!runId) await new Promise((r) => setTimeout(r, 50));
     }
+    if (ended) throw new Error(`the probe ended (exit ${ended.code}) before its trial ran: ${ended.stderr}`);
     if (!runId) throw new Error("no trial container of the probe ever ran");
     await new Promise((r) => setTimeout(r, delayMs));
     process.kill(pid, signal);
