@@ -118,12 +118,16 @@ export function staticImageFacts(df: Dockerfile, stageName: string | null): Stat
  * (`USER node` FROM node:20 is 1000:1000). Not when the stages create that name (then the
  * build picks its uid), nor when a group is named that neither the stages nor the account know.
  */
-function baseImageAccount(chain: Stage[], baseRef: string, name: string, group: string | undefined, groupGid: number | undefined): { uid: number; gid: number; how: string } | undefined {
+function baseImageAccount(chain: Stage[], baseRef: string, name: string, group: string | undefined, groupGid: number | undefined): { uid: number; gid?: number; how: string } | undefined {
   if (chain.some((s) => s.createdUsers.some((c) => c.name === name))) return undefined;
   const known = knownImage(baseRef);
   const account = known?.variant.users?.find((a) => a.name === name);
   if (!known || !account || account.uid === 0) return undefined;
-  const gid = groupGid ?? (group === undefined || group === account.group ? account.gid : undefined);
+  if (group === undefined) {
+    // no gid: runAsGroup would drop the groups /etc/group gives the user (a uid alone keeps them, as USER node does)
+    return { uid: account.uid, how: `user '${name}' is uid ${account.uid} in the base image ${baseRef} (per ${knownImageSource(known)})` };
+  }
+  const gid = groupGid ?? (group === account.group ? account.gid : undefined);
   if (gid === undefined) return undefined;
   return { uid: account.uid, gid, how: `user '${name}' is ${account.uid}:${gid} in the base image ${baseRef} (per ${knownImageSource(known)})` };
 }

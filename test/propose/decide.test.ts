@@ -104,10 +104,13 @@ describe("decideContainer: how sure each change is", () => {
   it("USER node FROM node: the base image's account gives uid 1000, written as numbers (safe); a name the Dockerfile creates, or an unknown base, stays unresolved", () => {
     const facts = (text: string) => staticImageFacts(parseDockerfile(new SourceFile("Dockerfile", text)), null)!;
     const node = facts("FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nUSER node\nCMD [\"node\", \"server.js\"]\n");
-    expect(node.user).toMatchObject({ kind: "non-root", uid: 1000, gid: 1000, numeric: false });
+    expect(node.user).toMatchObject({ kind: "non-root", uid: 1000, numeric: false });
+    expect(node.user.kind === "non-root" && node.user.gid).toBeUndefined();
     expect(node.user.how).toMatch(/base image node:20-alpine \(per https:\/\/github.com\/nodejs\/docker-node/);
     const d = decideContainer({ ...container("image: web:1"), image: node, kube });
-    expect([d.shared.runAsNonRoot?.value, d.shared.runAsUser?.value, d.shared.runAsGroup?.value, d.shared.runAsUser?.kind]).toEqual([true, 1000, 1000, "safe"]);
+    expect([d.shared.runAsNonRoot?.value, d.shared.runAsUser?.value, d.shared.runAsUser?.kind]).toEqual([true, 1000, "safe"]);
+    // runAsGroup would drop the supplementary groups /etc/group gives node (Docker: --user 1000:1000 does, --user 1000 keeps them)
+    expect(d.shared.runAsGroup).toBeUndefined();
     expect(facts("FROM gcr.io/distroless/static-debian12\nCOPY app /app\nUSER nonroot:nonroot\n").user).toMatchObject({ kind: "non-root", uid: 65532, gid: 65532 });
     // the build picks the uid of a user it creates; another base has no such account
     expect(facts("FROM node:20\nRUN useradd node2 && useradd -m node || true\nUSER node\n").user.kind).toBe("unresolved");
