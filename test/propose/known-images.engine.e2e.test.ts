@@ -73,7 +73,7 @@ describeWithEngine("a default propose --write keeps every known image starting (
       expect(write.code, write.stderr).toBe(0);
       const after = workloads(repo);
       const targets = pairUp(before, after);
-      expect(targets.map((t) => t.image).sort()).toEqual(Object.keys(MIMICS).sort());
+      expect([...new Set(targets.map((t) => t.image))].sort()).toEqual(Object.keys(MIMICS).sort());
       // something was written to every container: the test is about real edits
       for (const t of targets) expect(JSON.stringify(t.after), t.container).not.toBe(JSON.stringify({ ...t.before, claims: t.after.claims }));
       const outcomes: string[] = [];
