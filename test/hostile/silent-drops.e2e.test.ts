@@ -79,6 +79,8 @@ describe("an unreadable directory", () => {
       timeout: 60_000,
       ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
     });
+    // as nobody, the Node binary itself must be reachable (a private install dir is not)
+    if (r.error) throw new Error(`cannot run ${process.execPath} as uid 65534: ${r.error.message}`);
     return { code: r.status, stderr: r.stderr, json: JSON.parse(r.stdout) as { findings: Finding[]; workloads: Array<{ name: string }> } };
   }
 
