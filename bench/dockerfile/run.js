@@ -4,10 +4,11 @@
 // nothing. dockerfile-ast builds a positioned node per argument word: a 5 MB `RUN a a a …`
 // took 2.1 GB and 28 s before the limit. Run: npm run build && node bench/dockerfile/run.js
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { samplePeakRss } from "../peak-rss.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const runs = Number(process.env.RUNS ?? 2);
@@ -30,17 +31,11 @@ function peakOf(args) {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
-    let peakKb = 0;
-    const timer = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {}
-    }, 10);
+    const peakMb = samplePeakRss(child);
     child.on("exit", (code) => {
-      clearInterval(timer);
+      const mb = peakMb();
       if (code !== 0 && code !== 1) reject(new Error(`exit ${code}: ${stderr.slice(-500)}`));
-      else resolve({ mb: peakKb / 1024, ms: performance.now() - t0 });
+      else resolve({ mb, ms: performance.now() - t0 });
     });
   });
 }

@@ -4,10 +4,11 @@
 // be within 1.5x the peak at 5k. The corpora take ~240 MB under bench/scan/out/.
 // Run: npm run build && node bench/scan/memory.js   (RUNS=n runs each, the highest peak kept)
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "./generate.js";
+import { samplePeakRss } from "../peak-rss.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
@@ -22,18 +23,11 @@ function peakOf(args) {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
-    let peakKb = 0;
-    const sample = () => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {}
-    };
-    const timer = setInterval(sample, 10);
+    const peakMb = samplePeakRss(child);
     child.on("exit", (code) => {
-      clearInterval(timer);
+      const mb = peakMb();
       if (code !== 0 && code !== 1) reject(new Error(`exit ${code}: ${stderr}`));
-      else resolve({ mb: peakKb / 1024, ms: performance.now() - t0 });
+      else resolve({ mb, ms: performance.now() - t0 });
     });
   });
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import fg from "fast-glob";
 import jsyaml from "js-yaml";
 import { generate, MANIFESTS, SERVICES } from "./generate.js";
+import { samplePeakRss } from "../peak-rss.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
@@ -45,19 +46,12 @@ function runOnce(args) {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let bytes = 0;
-    let peakKb = 0;
     child.stdout.on("data", (d) => (bytes += d.length));
-    const sample = () => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {}
-    };
-    const timer = setInterval(sample, 10);
+    const peak = samplePeakRss(child);
     child.on("exit", (code) => {
-      clearInterval(timer);
+      const peakMb = peak();
       if (code !== 0) reject(new Error(`${args[1]} exited ${code}`));
-      else resolve({ ms: performance.now() - t0, peakMb: peakKb / 1024, bytes });
+      else resolve({ ms: performance.now() - t0, peakMb, bytes });
     });
     child.on("error", reject);
   });
