@@ -1,12 +1,28 @@
 import type { Dockerfile, DockerUser, Stage } from "../../src/dockerfile/model.js";
 import { stageChain } from "../../src/dockerfile/stage-chain.js";
 import type { Container } from "../../src/manifest/workload.js";
+import { isObj } from "../../src/manifest/yaml-value.js";
 import { locate, type Pos } from "../../src/source/source-file.js";
 
 /** `file:line`, so a pair finding's message names both files. */
 export function place(pos: Pos): string {
   const { file, line } = locate(pos);
   return `${file}:${line}`;
+}
+
+/** A path without its trailing slashes ("/" stays "/"), as mount paths are compared. */
+export const trimSlashes = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
+
+/** Whether one of the container's volumeMounts is at or above a path: writes there do not touch the root filesystem. */
+export function mountedAt(container: Container): (path: string) => boolean {
+  const mounts = (Array.isArray(container.spec.volumeMounts) ? container.spec.volumeMounts : [])
+    .filter(isObj)
+    .map((m) => (typeof m.mountPath === "string" ? trimSlashes(m.mountPath) : ""))
+    .filter(Boolean);
+  return (path) => {
+    const p = trimSlashes(path);
+    return mounts.some((m) => m === "/" || m === p || p.startsWith(`${m}/`));
+  };
 }
 
 /** The final stage and the stages it builds FROM, nearest first. */

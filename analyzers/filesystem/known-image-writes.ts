@@ -1,9 +1,6 @@
 import { defineAnalyzer } from "../../src/analyze/define.js";
-import { isObj } from "../../src/manifest/yaml-value.js";
 import { knownImageSource } from "../../src/known-images/lookup.js";
-import { place } from "../consistency/places.js";
-
-const trim = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
+import { mountedAt, place } from "../consistency/places.js";
 
 /** A known image run with a read-only root needs a volume at every path it writes as shipped. */
 export default defineAnalyzer({
@@ -15,11 +12,8 @@ export default defineAnalyzer({
     const ro = container.securityContext.readOnlyRootFilesystem;
     const known = image.known;
     if (ro?.value !== true || !known?.variant.writes?.length) return;
-    const mounts = (Array.isArray(container.spec.volumeMounts) ? container.spec.volumeMounts : [])
-      .filter(isObj)
-      .map((m) => (typeof m.mountPath === "string" ? trim(m.mountPath) : ""))
-      .filter(Boolean);
-    const missing = known.variant.writes.filter((w) => !mounts.some((m) => m === "/" || m === trim(w.path) || trim(w.path).startsWith(`${m}/`)));
+    const mounted = mountedAt(container);
+    const missing = known.variant.writes.filter((w) => !mounted(w.path));
     if (missing.length === 0) return;
     report({
       at: ro.node,

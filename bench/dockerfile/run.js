@@ -3,12 +3,11 @@
 // (src/dockerfile/parse.ts, MAX_DOCKERFILE_CHARS), and on one far over it, which must cost
 // nothing. dockerfile-ast builds a positioned node per argument word: a 5 MB `RUN a a a …`
 // took 2.1 GB and 28 s before the limit. Run: npm run build && node bench/dockerfile/run.js
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { samplePeakRss } from "../peak-rss.js";
+import { peakOf } from "../peak-rss.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const runs = Number(process.env.RUNS ?? 2);
@@ -24,21 +23,6 @@ const cases = {
   "5 MB RUN of 2.5M words (refused)": () => `FROM scratch\nRUN ${"a ".repeat(2_500_000)}\nUSER 0\n`,
 };
 
-/** Peak RSS (the kernel's VmHWM, sampled until exit) and wall time of one scan. */
-function peakOf(args) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const peakMb = samplePeakRss(child);
-    child.on("exit", (code) => {
-      const mb = peakMb();
-      if (code !== 0 && code !== 1) reject(new Error(`exit ${code}: ${stderr.slice(-500)}`));
-      else resolve({ mb, ms: performance.now() - t0 });
-    });
-  });
-}
 
 const root = mkdtempSync(path.join(os.tmpdir(), "shipshape-bench-dockerfile-"));
 try {

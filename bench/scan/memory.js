@@ -3,12 +3,11 @@
 // 5,000 and 50,000 manifest files, scanned in each streamed format; the peak at 50k should
 // be within 1.5x the peak at 5k. The corpora take ~240 MB under bench/scan/out/.
 // Run: npm run build && node bench/scan/memory.js   (RUNS=n runs each, the highest peak kept)
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "./generate.js";
-import { samplePeakRss } from "../peak-rss.js";
+import { peakOf } from "../peak-rss.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
@@ -16,21 +15,6 @@ const runs = Number(process.env.RUNS ?? 2);
 const sizes = [5000, 50000];
 const formats = (process.env.FORMATS ?? "json,sarif").split(",");
 
-/** Peak RSS (the kernel's VmHWM, sampled until exit) and wall time of one scan, its output discarded. */
-function peakOf(args) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const peakMb = samplePeakRss(child);
-    child.on("exit", (code) => {
-      const mb = peakMb();
-      if (code !== 0 && code !== 1) reject(new Error(`exit ${code}: ${stderr}`));
-      else resolve({ mb, ms: performance.now() - t0 });
-    });
-  });
-}
 
 const corpora = Object.fromEntries(
   sizes.map((n) => {
