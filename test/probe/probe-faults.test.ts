@@ -104,6 +104,26 @@ describeWithEngine("the probe under faults, on the real engine", reachable, () =
   });
 
   /**
+   * The run id of a probe's first trial container, told from other probes' on the engine by
+   * the `token` in its command (`running`: only a container still running counts). The
+   * build comes first, which on a loaded machine can take a while; a probe that ends before
+   * then fails the test with how it ended.
+   */
+  async function firstTrialOf(token: string, finished: Promise<Run>, { running }: { running: boolean }): Promise<string> {
+    const deadline = Date.now() + 90_000;
+    let ended: Run | undefined;
+    void finished.then((r) => (ended = r));
+    while (!ended && Date.now() < deadline) {
+      const found = await docker.listContainers({ all: !running, filters: JSON.stringify({ label: [PROBE_LABEL] }) });
+      const runId = found.find((c) => c.Command.includes(token))?.Labels[PROBE_LABEL];
+      if (runId) return runId;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    if (ended) throw new Error(`the probe ended (exit ${ended.code}) before its trial ran: ${ended.stderr}`);
+    throw new Error("no trial container of the probe ever ran");
+  }
+
+  /**
    * Start a probe of a service that would run for a minute (an image VOLUME, so there are
    * anonymous volumes to remove too), wait until a trial container runs, then send `signal`.
    */
@@ -116,18 +136,7 @@ describeWithEngine("the probe under faults, on the real engine", reachable, () =
     );
     let pid = 0;
     const finished = shipshape(["probe", dir, "--manifest", path.join(dir, "pod.yaml")], {}, (p) => (pid = p));
-    let runId: string | undefined;
-    // the build comes first: on a loaded machine (two cores, other suites) it can take a while
-    const deadline = Date.now() + 90_000;
-    let ended: Run | undefined;
-    void finished.then((r) => (ended = r));
-    while (!runId && !ended && Date.now() < deadline) {
-      const running = await docker.listContainers({ filters: JSON.stringify({ label: [PROBE_LABEL] }) });
-      runId = running.find((c) => c.Command.includes(token))?.Labels[PROBE_LABEL];
-      if (!runId) await new Promise((r) => setTimeout(r, 50));
-    }
-    if (ended) throw new Error(`the probe ended (exit ${ended.code}) before its trial ran: ${ended.stderr}`);
-    if (!runId) throw new Error("no trial container of the probe ever ran");
+    const runId = await firstTrialOf(token, finished, { running: true });
     await new Promise((r) => setTimeout(r, delayMs));
     process.kill(pid, signal);
     return { run: await finished, runId };
@@ -160,15 +169,7 @@ describeWithEngine("the probe under faults, on the real engine", reachable, () =
       );
       let pid = 0;
       const finished = shipshape(["probe", dir, "--manifest", path.join(dir, "pod.yaml"), "--format", "json"], {}, (p) => (pid = p));
-      const started = Date.now();
-      // the build takes a moment: wait until the first trial container exists
-      let runId: string | undefined;
-      while (!runId && Date.now() - started < 90_000) {
-        const mine = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [PROBE_LABEL] }) });
-        runId = mine.find((c) => c.Command.includes(token))?.Labels[PROBE_LABEL];
-        if (!runId) await new Promise((r) => setTimeout(r, 20));
-      }
-      if (!runId) throw new Error("no trial container of the probe ever ran");
+      const runId = await firstTrialOf(token, finished, { running: false });
       await new Promise((r) => setTimeout(r, delayMs));
       process.kill(pid, "SIGINT");
       const run = await finished;
