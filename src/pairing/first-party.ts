@@ -65,10 +65,16 @@ const PUBLIC_HUB_NAMESPACES = new Set([
 ]);
 
 export function isFirstParty(repository: string): boolean {
-  for (const p of PUBLIC_PREFIXES) if (repository.startsWith(p)) return false;
+  return thirdPartyReason(repository) === undefined;
+}
+
+/** Why an image is someone else's (a public image the repository deploys but does not build), or undefined when it looks first-party. */
+export function thirdPartyReason(repository: string): string | undefined {
+  if (repository.startsWith("docker.io/library/") || repository.startsWith("public.ecr.aws/docker/library/")) return "a Docker Official Image";
+  for (const p of PUBLIC_PREFIXES) if (repository.startsWith(p)) return `published under ${p.replace(/\/$/, "")}, a public publisher`;
   if (repository.startsWith("docker.io/")) {
     const ns = repository.slice("docker.io/".length).split("/")[0]!;
-    if (PUBLIC_HUB_NAMESPACES.has(ns)) return false;
+    if (PUBLIC_HUB_NAMESPACES.has(ns)) return `published by '${ns}' on Docker Hub, a public publisher`;
   }
-  return true;
+  return undefined;
 }

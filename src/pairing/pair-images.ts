@@ -7,7 +7,7 @@ import type { Pos, SourceFile } from "../source/source-file.js";
 import jsyaml from "js-yaml";
 import { evidenceOf, type DockerlessImage, type ImageBuild, type ImageRetag, type SourceContext } from "./build.js";
 import { BAKE_FILE, bakeBuilds } from "./sources/bake.js";
-import { isFirstParty } from "./first-party.js";
+import { isFirstParty, thirdPartyReason } from "./first-party.js";
 import {
   bindTemplate,
   displayTemplate,
@@ -49,10 +49,17 @@ export interface UnpairedContainer {
   reason: string;
 }
 
+/** A container deploying a public image the repository does not build (postgres, quay.io/prometheus/…): not unpaired. */
+export interface ThirdPartyContainer extends UnpairedContainer {
+  thirdParty: true;
+}
+
 export interface PairingResult {
   pairs: Pair[];
   unpairedDockerfiles: string[];
   unpairedContainers: UnpairedContainer[];
+  /** containers whose images are all third-party and that pair with nothing */
+  thirdPartyContainers?: ThirdPartyContainer[];
   /** every build the build configs state, whether or not a workload deploys it */
   builds?: ImageBuild[];
   /** why each unpaired Dockerfile is unpaired, in one line */
@@ -316,18 +323,21 @@ function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Worklo
   result.sort((a, b) => cmp(a.dockerfile.file.path, b.dockerfile.file.path) || cmp(a.stage ?? "", b.stage ?? "") || cmp(a.image, b.image));
   const pairedDockerfiles = new Set(result.map((p) => p.dockerfile.file.path));
   const unpairedContainers: UnpairedContainer[] = [];
+  const thirdPartyContainers: ThirdPartyContainer[] = [];
   for (const u of unmatched) {
     const key = `${u.workload.file.path}\0${u.workload.docIndex}\0${u.workload.name}\0${u.container.kind}\0${u.container.index}`;
-    if (guessed.has(key) || !u.deployed.some((d) => isFirstParty(d.repository))) continue;
-    unpairedContainers.push({
+    if (guessed.has(key)) continue;
+    const where = {
       file: u.workload.file.path,
       kind: u.workload.kind,
       name: u.workload.name,
       container: u.container.name,
       image: u.container.image!.value,
       ...(u.workload.rendered ? { unit: u.workload.rendered.unit } : {}),
-      reason: containerReason(u.deployed, index),
-    });
+    };
+    const publicImage = u.deployed.find((d) => !isFirstParty(d.repository));
+    if (u.deployed.some((d) => isFirstParty(d.repository))) unpairedContainers.push({ ...where, reason: containerReason(u.deployed, index) });
+    else if (publicImage) thirdPartyContainers.push({ ...where, thirdParty: true, reason: `third-party: ${publicImage.repository} is ${thirdPartyReason(publicImage.repository)}, built elsewhere` });
   }
   return {
     pairs: result,
@@ -339,6 +349,7 @@ function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Worklo
       return this.unpairedDockerfiles.map((dockerfile) => ({ dockerfile, reason: dockerfileReason(dockerfile, index) }));
     },
     unpairedContainers,
+    thirdPartyContainers,
     builds,
   };
 }

@@ -35,6 +35,7 @@ export function pairsJson(pairing: PairingResult) {
     unpairedDockerfiles: pairing.unpairedDockerfiles,
     unpairedContainers: pairing.unpairedContainers,
     unpairedReasons: pairing.unpairedReasons,
+    thirdPartyContainers: pairing.thirdPartyContainers ?? [],
   };
 }
 

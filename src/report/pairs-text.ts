@@ -31,12 +31,33 @@ export function pairsText(report: PairsReport, c: Colors): string {
     for (const u of report.unpairedContainers) out.push(`  ${u.kind} ${u.name} [${u.container}] ${c.cyan(u.image)}  ${c.dim(u.file)}${unitOf(u, c)}${u.reason ? c.dim(`  ${u.reason}`) : ""}`);
     out.push("");
   }
+  const third = report.thirdPartyContainers;
+  if (third.length) {
+    out.push(c.bold(`Third-party containers: ${third.length}`) + c.dim(" (public images deployed here, built elsewhere: not unpaired)"));
+    out.push(`  ${imageCounts(third.map((t) => t.image))}`);
+    out.push("");
+  }
   const n = report.pairs.length;
-  out.push(`${n} pair${n === 1 ? "" : "s"}, ${report.unpairedDockerfiles.length} unpaired Dockerfile${report.unpairedDockerfiles.length === 1 ? "" : "s"}, ${report.unpairedContainers.length} unpaired container${report.unpairedContainers.length === 1 ? "" : "s"}`);
+  out.push(
+    `${n} pair${n === 1 ? "" : "s"}, ${plural(report.unpairedDockerfiles.length, "unpaired Dockerfile")}, ${plural(report.unpairedContainers.length, "unpaired container")}` +
+      (third.length ? `, ${plural(third.length, "third-party container")}` : ""),
+  );
   return out.join("\n") + "\n";
 }
 
 /** A rendered workload names its deployment unit (a kustomize overlay, a chart). */
 function unitOf(w: { unit?: string }, c: Colors): string {
   return w.unit ? c.dim(` (${w.unit})`) : "";
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
+}
+
+/** `postgres:16 ×2, redis:7, …`: one line however many containers share them; a big repository's list is cut. */
+function imageCounts(images: string[], max = 12): string {
+  const counts = new Map<string, number>();
+  for (const i of images) counts.set(i, (counts.get(i) ?? 0) + 1);
+  const names = [...counts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([i, k]) => (k > 1 ? `${i} ×${k}` : i));
+  return names.length > max ? `${names.slice(0, max).join(", ")} … and ${names.length - max} more` : names.join(", ");
 }

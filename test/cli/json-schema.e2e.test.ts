@@ -20,7 +20,7 @@ const errorsOf = (name: string, doc: unknown) => {
 };
 
 /** Repositories whose output covers the shapes: pairs of every evidence kind, parse errors, PSS violations, fixes. */
-const REPOS = [path.join(REPO, "examples/shop"), fixture("scan/basic"), fixture("pairs/monorepo"), fixture("pairs/kustomize-overlay"), fixture("pairs/compose"), fixture("pss"), fixture("render/overlays")];
+const REPOS = [path.join(REPO, "examples/shop"), fixture("scan/basic"), fixture("pairs/monorepo"), fixture("pairs/kustomize-overlay"), fixture("pairs/compose"), fixture("pairs/third-party"), fixture("pss"), fixture("render/overlays")];
 
 const json = (args: string[]) => {
   const r = runCli(args);

@@ -9,7 +9,7 @@ describe("shipshape pairs (built CLI)", () => {
     const r = runCli(["pairs", fixture("pairs", "skaffold"), "--format", "json"]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(Object.keys(report)).toEqual(["pairs", "unpairedDockerfiles", "unpairedContainers", "unpairedReasons"]);
+    expect(Object.keys(report)).toEqual(["pairs", "unpairedDockerfiles", "unpairedContainers", "unpairedReasons", "thirdPartyContainers"]);
     expect(report.pairs[2]).toEqual({
       dockerfile: "src/web/Dockerfile",
       stage: null,
@@ -23,7 +23,7 @@ describe("shipshape pairs (built CLI)", () => {
     ]);
   });
 
-  it("says why each Dockerfile and first-party container is unpaired; third-party images are not listed", () => {
+  it("says why each Dockerfile and first-party container is unpaired; third-party images are not unpaired", () => {
     const r = runCli(["pairs", fixture("pairs", "unpaired-reasons"), "--format", "json"]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
@@ -36,8 +36,30 @@ describe("shipshape pairs (built CLI)", () => {
       "billing: image ghcr.io/acme/billing is built without a Dockerfile (jib, Makefile:8)",
       "mailer: image ghcr.io/acme/mailer is built nowhere we can read",
     ]);
+    expect(report.thirdPartyContainers.map((c: { container: string }) => c.container)).toEqual(["db"]);
     const text = runCli(["pairs", fixture("pairs", "unpaired-reasons")]);
     expect(text.stdout).toContain("  tools/Dockerfile  built as ghcr.io/acme/tools (makefile Makefile:2), which no workload in the scanned manifests deploys\n");
+  });
+
+  it("third-party containers are named as such, not unpaired and not omitted; a public name built here pairs", () => {
+    const r = runCli(["pairs", fixture("pairs", "third-party"), "--format", "json"]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.thirdPartyContainers).toEqual([
+      { file: "k8s/app.yaml", kind: "Deployment", name: "app", container: "exporter", image: "quay.io/prometheus/node-exporter:v1.8.0", thirdParty: true, reason: "third-party: quay.io/prometheus/node-exporter is published under quay.io/prometheus, a public publisher, built elsewhere" },
+      { file: "k8s/app.yaml", kind: "StatefulSet", name: "db", container: "postgres", image: "postgres:16", thirdParty: true, reason: "third-party: docker.io/library/postgres is a Docker Official Image, built elsewhere" },
+      { file: "k8s/app.yaml", kind: "StatefulSet", name: "db", container: "cache", image: "bitnami/redis:7.2", thirdParty: true, reason: "third-party: docker.io/bitnami/redis is published by 'bitnami' on Docker Hub, a public publisher, built elsewhere" },
+      { file: "k8s/app.yaml", kind: "Job", name: "migrate", container: "migrate", image: "postgres:16", thirdParty: true, reason: "third-party: docker.io/library/postgres is a Docker Official Image, built elsewhere" },
+    ]);
+    // an organisation's own image on Docker Hub is first-party: unpaired, with its reason
+    expect(report.unpairedContainers.map((c: { container: string }) => c.container)).toEqual(["worker"]);
+    // nginx:local is built by the Makefile: paired, so neither third-party nor unpaired
+    expect(report.pairs.map((p: { dockerfile: string; image: string }) => `${p.dockerfile} ${p.image}`)).toEqual(["app/Dockerfile ghcr.io/acme/app", "proxy/Dockerfile docker.io/library/nginx"]);
+    const text = runCli(["pairs", fixture("pairs", "third-party")]);
+    expect(text.code).toBe(0);
+    // one line for all of them, each image once with its count
+    expect(text.stdout).toContain("Third-party containers: 4 (public images deployed here, built elsewhere: not unpaired)\n  bitnami/redis:7.2, postgres:16 ×2, quay.io/prometheus/node-exporter:v1.8.0\n");
+    expect(text.stdout).toContain("2 pairs, 0 unpaired Dockerfiles, 1 unpaired container, 4 third-party containers\n");
   });
 
   it("--format text, dot and mermaid", () => {
