@@ -11,9 +11,15 @@ import { checkOutput, emit, parseFormat, readStdin, warn } from "./output.js";
 import { kubeVersionNotice } from "../kube/version.js";
 import { FORMATS } from "./formats.js";
 import { createProgress } from "../progress.js";
+import path from "node:path";
+import { UsageError } from "../errors.js";
+import { suggestImages } from "../pairing/suggest.js";
+import { suggestionYaml } from "../report/pairs-suggest.js";
+import { imageCounts } from "../report/pairs-text.js";
 
-export async function pairsAction(paths: string[], opts: CommonOptions & RenderCliOptions, cmd: Command): Promise<void> {
+export async function pairsAction(paths: string[], opts: CommonOptions & RenderCliOptions & { suggest?: boolean }, cmd: Command): Promise<void> {
   const format = parseFormat(opts.format, FORMATS.pairs);
+  if (opts.suggest && format !== "text" && format !== "json") throw new UsageError(`--suggest prints YAML (or, with --format json, a suggestions list), not ${format}`);
   await checkOutput(opts.output);
   const progress = createProgress();
   const options = { paths, stdin: readStdin, kubeVersion: opts.kubeVersion, configFile: opts.config, analyzers, progress, ...renderFlags(opts) };
@@ -23,14 +29,21 @@ export async function pairsAction(paths: string[], opts: CommonOptions & RenderC
   progress.done();
   warn(kubeVersionNotice(prepared.kube));
   const report = pairsJson(result.pairing);
+  const suggestions = opts.suggest ? suggestImages({ ...report, dockerfiles: result.dockerfiles.map((d) => d.file.path), rootName: path.basename(result.root) }) : undefined;
   const text =
-    format === "json"
-      ? JSON.stringify(report, null, 2) + "\n"
-      : format === "dot"
-        ? pairsDot(report)
-        : format === "mermaid"
-          ? pairsMermaid(report)
-          : pairsText(report, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout));
+    suggestions && format === "text"
+      ? suggestionYaml(suggestions, result.config.images, thirdPartyImages(report), result.config.source ? path.basename(result.config.source) : ".shipshape.yaml")
+      : format === "json"
+        ? JSON.stringify(suggestions ? { ...report, suggestions } : report, null, 2) + "\n"
+        : format === "dot"
+          ? pairsDot(report)
+          : format === "mermaid"
+            ? pairsMermaid(report)
+            : pairsText(report, opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout));
   await emit(text, opts.output);
   cmd.setOptionValue("exitCode", 0);
+}
+
+function thirdPartyImages(report: ReturnType<typeof pairsJson>): string {
+  return report.thirdPartyContainers.length ? imageCounts(report.thirdPartyContainers.map((t) => t.image)) : "";
 }

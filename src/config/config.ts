@@ -117,7 +117,8 @@ export function parseConfig(text: string, source: string, knownRuleIds?: Set<str
     if (typeof obj.buildArgs !== "object" || obj.buildArgs === null || Array.isArray(obj.buildArgs)) fail("buildArgs", "must be a mapping of name to value");
     for (const [k, v] of Object.entries(obj.buildArgs as Record<string, unknown>)) config.buildArgs[k] = String(v);
   }
-  if (obj.images !== undefined) {
+  // `images:` with only commented-out entries under it (as `pairs --suggest` prints them) is an empty list
+  if (obj.images !== undefined && obj.images !== null) {
     if (!Array.isArray(obj.images)) fail("images", "must be a list of { dockerfile, image, target?, context? }");
     (obj.images as unknown[]).forEach((m, i) => {
       const key = `images[${i}]`;
@@ -126,6 +127,9 @@ export function parseConfig(text: string, source: string, knownRuleIds?: Set<str
       for (const k of Object.keys(e)) if (!["dockerfile", "image", "target", "context"].includes(k)) fail(`${key}.${k}`, "is not a known key");
       if (typeof e.dockerfile !== "string") fail(`${key}.dockerfile`, "must be a path");
       if (typeof e.image !== "string") fail(`${key}.image`, "must be an image reference");
+      // an empty value is a suggestion's blank left unfilled: it would pair nothing, silently
+      if ((e.dockerfile as string).trim() === "") fail(`${key}.dockerfile`, "is empty: fill in the Dockerfile that builds the image");
+      if ((e.image as string).trim() === "") fail(`${key}.image`, "is empty: fill in the image the manifests deploy");
       config.images.push({
         dockerfile: e.dockerfile as string,
         image: e.image as string,

@@ -42,6 +42,7 @@ export function pairsText(report: PairsReport, c: Colors): string {
     `${n} pair${n === 1 ? "" : "s"}, ${plural(report.unpairedDockerfiles.length, "unpaired Dockerfile")}, ${plural(report.unpairedContainers.length, "unpaired container")}` +
       (third.length ? `, ${plural(third.length, "third-party container")}` : ""),
   );
+  if (report.unpairedDockerfiles.length || report.unpairedContainers.length) out.push(c.dim("shipshape pairs --suggest prints the .shipshape.yaml images: entries that would pair them"));
   return out.join("\n") + "\n";
 }
 
@@ -55,7 +56,7 @@ function plural(n: number, what: string): string {
 }
 
 /** `postgres:16 ×2, redis:7, …`: one line however many containers share them; a big repository's list is cut. */
-function imageCounts(images: string[], max = 12): string {
+export function imageCounts(images: string[], max = 12): string {
   const counts = new Map<string, number>();
   for (const i of images) counts.set(i, (counts.get(i) ?? 0) + 1);
   const names = [...counts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([i, k]) => (k > 1 ? `${i} ×${k}` : i));

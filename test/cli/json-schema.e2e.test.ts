@@ -36,6 +36,13 @@ describe("the JSON Schemas in docs/schema describe the real output", () => {
     expect(errorsOf("propose", json(["propose", repo, "--format", "json"]))).toEqual([]);
   });
 
+  it("pairs --suggest --format json", () => {
+    const report = json(["pairs", fixture("pairs/suggest"), "--suggest", "--format", "json"]);
+    expect((report.suggestions as unknown[]).length).toBeGreaterThan(0);
+    expect(errorsOf("pairs", report)).toEqual([]);
+    expect(errorsOf("pairs", { ...report, suggestions: [{ kind: "fact", dockerfile: null, image: null, reasons: [] }] })).toEqual(["/suggestions/0/kind must be equal to one of the allowed values"]);
+  });
+
   it("are not vacuous: a finding of an unknown severity, a missing rule id or a pair without confidence fails", () => {
     const scan = json(["scan", path.join(REPO, "examples/shop"), "--format", "json"]) as { findings: Array<Record<string, unknown>>; pairs: Array<Record<string, unknown>> };
     expect(scan.findings.length).toBeGreaterThan(0);
