@@ -27,6 +27,12 @@ export const INPUT_RULES = {
     summary: "A directory that cannot be read is reported, not skipped (the rest of the scan goes on)",
     scope: "input",
   },
+  duplicateKey: {
+    id: "input/duplicate-key",
+    severity: "error",
+    summary: "A key written twice in one YAML mapping: tools disagree on which value counts, so it fails the gate",
+    scope: "input",
+  },
   templateSkipped: {
     id: "input/template-skipped",
     severity: "note",

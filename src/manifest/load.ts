@@ -1,4 +1,5 @@
 import type { SourceFile } from "../source/source-file.js";
+import { duplicateKeys, type DuplicateKey } from "./duplicate-keys.js";
 import { loadYaml } from "./yaml-load.js";
 import { workloadsOf, type ShapeProblem, type Workload } from "./workload.js";
 
@@ -12,6 +13,8 @@ export interface ManifestFile {
   error?: { message: string; line: number; column: number };
   /** workload parts of the wrong type, which were not checked (input/invalid-workload) */
   problems?: ShapeProblem[];
+  /** keys written twice in one mapping (input/duplicate-key) */
+  duplicates?: DuplicateKey[];
 }
 
 /**
@@ -38,5 +41,6 @@ export function loadManifest(file: SourceFile): ManifestFile {
   const { docs, error } = loadYaml(file);
   const problems: ShapeProblem[] = [];
   const workloads = docs.flatMap((d) => workloadsOf(d.value, d.index, d.positions, problems));
-  return { file, documents: docs.length, workloads, error, problems };
+  const duplicates = docs[0] ? duplicateKeys(docs[0].positions) : [];
+  return { file, documents: docs.length, workloads, error, problems, duplicates };
 }

@@ -32,15 +32,16 @@ export class YamlPositions {
     return this.pos(at + 1 < (this.ends[at] ?? 0) ? at + 1 : at);
   }
 
-  /** Where a key of a mapping is written (the first, when a key is repeated). */
+  /** Where a key of a mapping is written: the last, when a key is repeated, since its value is the one read. */
   key(obj: object, key: string): Pos | undefined {
     const at = this.indexOf.get(obj);
     if (at === undefined || Array.isArray(obj)) return undefined;
     let isKey = true;
+    let found: number | undefined;
     for (let i = at + 1, end = this.ends[at] ?? 0; i < end; i = this.next(i), isKey = !isKey) {
-      if (isKey && this.keyWritten(this.opens[i]!, key)) return this.pos(i);
+      if (isKey && this.keyWritten(this.opens[i]!, key)) found = i;
     }
-    return undefined;
+    return found === undefined ? undefined : this.pos(found);
   }
 
   /** Where an item of a sequence is written. */

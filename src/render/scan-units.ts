@@ -2,7 +2,7 @@ import { realpathSync } from "node:fs";
 import type { Finding } from "../analyze/finding.js";
 import { INPUT_RULES } from "../analyze/input-rules.js";
 import { inputFinding, type ScanContext } from "../scan/context.js";
-import { invalidWorkloadFindings } from "../scan/manifest-batch.js";
+import { duplicateKeyFindings, invalidWorkloadFindings } from "../scan/manifest-batch.js";
 import type { SourceFile } from "../source/source-file.js";
 import type { UnitManifests } from "./check-units.js";
 import { ChartIndex } from "./helm-origin.js";
@@ -38,7 +38,7 @@ export function renderedUnits(ctx: ScanContext, stdin: SourceFile | undefined): 
     out.units.push({ unit: o.unit, manifests });
     for (const m of manifests) {
       if (m.error) out.inputFindings.push(inputFinding(INPUT_RULES.parseError, o.file, 1, `${o.unit}: the rendered output does not parse (${m.error.message})`));
-      out.inputFindings.push(...invalidWorkloadFindings(m));
+      out.inputFindings.push(...invalidWorkloadFindings(m), ...duplicateKeyFindings(m));
     }
   }
   if (helmStdin) {

@@ -57,7 +57,7 @@ function addManifest(ctx: ScanContext, out: ReadManifests, file: SourceFile, exp
   if (manifest.error) {
     out.inputFindings.push(inputFinding(INPUT_RULES.parseError, file.path, manifest.error.line, `YAML syntax error: ${manifest.error.message}`, manifest.error.column));
   }
-  out.inputFindings.push(...invalidWorkloadFindings(manifest));
+  out.inputFindings.push(...invalidWorkloadFindings(manifest), ...duplicateKeyFindings(manifest));
   out.manifests.push(manifest);
 }
 
@@ -66,6 +66,29 @@ export function invalidWorkloadFindings(manifest: ManifestFile): Finding[] {
   return (manifest.problems ?? []).map((p) => {
     const { line, column } = locate(p.at);
     return inputFinding(INPUT_RULES.invalidWorkload, p.at.file.path, line, p.message, column);
+  });
+}
+
+/**
+ * input/duplicate-key errors, at the line whose value shipshape reads (the last), with the
+ * other lines as related locations: which one the cluster gets depends on the tool.
+ */
+export function duplicateKeyFindings(manifest: ManifestFile): Finding[] {
+  return (manifest.duplicates ?? []).map(({ key, at }) => {
+    const places = at.map(locate);
+    const used = places[places.length - 1]!;
+    const before = places.slice(0, -1);
+    const lines = places.map((p) => p.line);
+    const written = at.length === 2 ? "twice" : `${at.length} times`;
+    const finding = inputFinding(
+      INPUT_RULES.duplicateKey,
+      used.file,
+      used.line,
+      `key '${key}' is written ${written} in one mapping (lines ${lines.slice(0, -1).join(", ")} and ${used.line}): shipshape checks the last (line ${used.line}), but which one counts depends on the tool (kustomize and kubectl apply --validate=strict refuse the file); keep one`,
+      used.column,
+    );
+    finding.related = before.map((p) => ({ ...p, message: `'${key}' first written here` }));
+    return finding;
   });
 }
 

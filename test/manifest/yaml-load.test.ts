@@ -32,8 +32,8 @@ describe("loadYaml positions", () => {
     const root = docs[0]!.value as { a: { x: unknown[] }; list: unknown[]; empty: object };
     const p = docs[0]!.positions;
     expect(lc(file, p.key(root, "a"))).toEqual({ line: 3, column: 1 });
-    // 'ab' is repeated on line 5 (its value wins): the key keeps its first place, as in the object
-    expect(lc(file, p.key(root, "ab"))).toEqual({ line: 1, column: 1 });
+    // 'ab' is repeated on line 5: its value is the one read, so findings about it point there (issue 16)
+    expect(lc(file, p.key(root, "ab"))).toEqual({ line: 5, column: 1 });
     expect(lc(file, p.key(root, "a b"))).toEqual({ line: 2, column: 1 });
     expect(lc(file, p.key(root, "q"))).toEqual({ line: 4, column: 1 });
     expect(lc(file, p.key(root.a, "z"))).toEqual({ line: 3, column: 23 });
