@@ -25,23 +25,28 @@ export function duplicateKeys(positions: YamlPositions): DuplicateKey[] {
   let seen: Set<number> | undefined;
   for (const [obj, at] of indexOf) {
     if (Array.isArray(obj)) continue;
-    let written = 0;
+    // children alternate key, value; a mapping that ends its document also holds the node
+    // js-yaml opens at the next `---` before it gives up, a key without a value: not counted
+    let children = 0;
     let merge = false;
     const end = ends[at] ?? 0;
-    for (let i = at + 1, isKey = true; i < end; i = ends[i] ?? i + 1, isKey = !isKey) {
-      if (!isKey) continue;
-      written++;
-      if (text.startsWith("<<", opens[i]!)) merge = true;
+    for (let i = at + 1; i < end; i = ends[i] ?? i + 1, children++) {
+      const o = opens[i]!;
+      if ((children & 1) === 0 && text.charCodeAt(o) === 60 && text.charCodeAt(o + 1) === 60) merge = true; // `<<`
     }
+    const written = children >> 1;
     if (!merge && written === Object.keys(obj).length) continue;
     const byKey = new Map<string, number[]>();
-    for (let i = at + 1, isKey = true; i < end; i = ends[i] ?? i + 1, isKey = !isKey) {
-      if (!isKey) continue;
-      const key = keyAt(text, opens[i]!);
+    for (let i = at + 1, n = 0; n < 2 * written; i = ends[i] ?? i + 1, n++) {
+      if (n & 1) continue;
+      // an explicit key (`? a`) opens at the blank after the `?`
+      let o = opens[i]!;
+      while (text[o] === " " || text[o] === "\t") o++;
+      const key = keyAt(text, o);
       if (key === undefined) continue;
       const list = byKey.get(key);
-      if (list) list.push(opens[i]!);
-      else byKey.set(key, [opens[i]!]);
+      if (list) list.push(o);
+      else byKey.set(key, [o]);
     }
     for (const [key, offsets] of byKey) {
       if (offsets.length < 2) continue;
@@ -70,11 +75,11 @@ function keyAt(text: string, offset: number): string | undefined {
     }
     source = text.slice(offset, i + 1);
   } else {
-    // a plain key is one line, up to ': ' (or ':' at the end of the line, or before a flow ',' '}')
-    // (at most MAX_KEY characters looked at: a long one-line flow mapping must not make this quadratic)
-    const m = /^[^\r\n]*?(?=[ \t]*:(?:[ \t\r\n,}\]]|$))/.exec(text.slice(offset, offset + MAX_KEY));
-    if (!m) return undefined;
-    source = m[0];
+    // a plain key is one line, up to ': ' (or ':' at the end of the line, or before a flow
+    // ',' '}'), or the whole line after an explicit `?`; at most MAX_KEY characters are
+    // looked at: a long one-line flow mapping must not make this quadratic
+    const line = /^[^\r\n]*/.exec(text.slice(offset, offset + MAX_KEY))![0];
+    source = (/^.*?(?=[ \t]*:(?:[ \t,}\]]|$))/.exec(line)?.[0] ?? line.replace(/[ \t]+#.*$/, "")).trim();
     if (source === "<<") return undefined;
   }
   try {

@@ -78,13 +78,16 @@ export function duplicateKeyFindings(manifest: ManifestFile): Finding[] {
     const places = at.map(locate);
     const used = places[places.length - 1]!;
     const before = places.slice(0, -1);
-    const lines = places.map((p) => p.line);
+    // a flow mapping on one line: line and column tell the places apart
+    const oneLine = new Set(places.map((p) => p.line)).size < places.length;
+    const name = (p: (typeof places)[number]) => (oneLine ? `${p.line}:${p.column}` : String(p.line));
+    const where = `${oneLine ? "at" : "lines"} ${before.map(name).join(", ")} and ${name(used)}`;
     const written = at.length === 2 ? "twice" : `${at.length} times`;
     const finding = inputFinding(
       INPUT_RULES.duplicateKey,
       used.file,
       used.line,
-      `key '${key}' is written ${written} in one mapping (lines ${lines.slice(0, -1).join(", ")} and ${used.line}): shipshape checks the last (line ${used.line}), but which one counts depends on the tool (kustomize and kubectl apply --validate=strict refuse the file); keep one`,
+      `key '${key}' is written ${written} in one mapping (${where}): shipshape checks the last (${oneLine ? "at " : "line "}${name(used)}), but which one counts depends on the tool (kustomize and kubectl apply --validate=strict refuse the file); keep one`,
       used.column,
     );
     finding.related = before.map((p) => ({ ...p, message: `'${key}' first written here` }));

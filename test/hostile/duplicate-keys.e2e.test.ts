@@ -52,7 +52,8 @@ describe("a key written twice in one mapping", () => {
     expect(dups.every((f) => f.severity === "error")).toBe(true);
     expect(dups.find((f) => f.file === "privileged-true-then-false.yaml")?.message).toContain("key 'privileged' is written twice in one mapping (lines 10 and 11)");
     expect(dups.find((f) => f.file === "image-three-times.yaml")?.message).toContain("key 'image' is written 3 times in one mapping (lines 8, 9 and 10)");
-    expect(dups.find((f) => f.file === "json-duplicate.json")?.message).toContain("key 'hostPID'");
+    // both on one line: line and column tell them apart
+    expect(dups.find((f) => f.file === "json-duplicate.json")?.message).toContain("key 'hostPID' is written twice in one mapping (at 2:11 and 2:28)");
     // the merge key's overrides are no duplicate
     expect(json.findings.filter((f) => f.file === "merge-key-override.yaml" && f.ruleId.startsWith("input/"))).toEqual([]);
     // the broken document after the duplicate is still reported, once
