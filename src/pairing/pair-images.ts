@@ -16,6 +16,7 @@ import {
   normalizeImageRef,
   pathMatcher,
   repositoryPattern,
+  tagMatches,
   type RepositoryPattern,
 } from "./image-ref.js";
 import type { Confidence, DeployedImage, Evidence, Pair, PairBuild } from "./pair.js";
@@ -150,8 +151,9 @@ export function imagePairer(input: Omit<PairingInput, "workloads">): ImagePairer
   const resolved: ResolvedBuild[] = [];
   const explicitDockerfiles = new Set<string>();
   const nameless = new Map<string, ImageBuild>();
+  const unresolvedFile = new Map<string, ResolvedBuild>();
   for (const build of builds) {
-    for (const r of resolveBuild(build, byPath, input.dockerfiles)) {
+    for (const r of resolveBuild(build, byPath, input.dockerfiles, unresolvedFile)) {
       if (r.repositories.length === 0) {
         if (!nameless.has(r.dockerfile.file.path)) nameless.set(r.dockerfile.file.path, build);
         continue;
@@ -209,7 +211,7 @@ export function imagePairer(input: Omit<PairingInput, "workloads">): ImagePairer
   const parsed = new Map<string, Dockerfile>();
   const candidates = input.dockerfiles.map((d) => d.file.path).filter((p) => !explicitDockerfiles.has(p));
   const byName = nameHeuristic(candidates, input.dockerfiles.length, path.basename(input.root));
-  const index: PairingIndex = { rootName: path.basename(input.root), nameless, builds, tree, byPath, candidates, byName, lookup, byLastName: byLast2, inScope, retags, dockerless, resolved, parsed };
+  const index: PairingIndex = { rootName: path.basename(input.root), nameless, unresolvedFile, builds, tree, byPath, candidates, byName, lookup, byLastName: byLast2, inScope, retags, dockerless, resolved, parsed };
   return { builds, pair: (workloads) => pairWorkloads(input, workloads, index) };
 }
 
@@ -217,6 +219,8 @@ interface PairingIndex {
   rootName: string;
   /** a build of the Dockerfile that tags no image we can read (`-t $(IMG)` with IMG unset) */
   nameless: Map<string, ImageBuild>;
+  /** a build whose Dockerfile path is unknown and fits several Dockerfiles */
+  unresolvedFile: Map<string, ResolvedBuild>;
   builds: ImageBuild[];
   tree: KustomizeTree;
   byPath: Map<string, Dockerfile>;
@@ -247,7 +251,7 @@ function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Worklo
       const deployedList = deployedImages(tree, workload, container);
       let paired = false;
       for (const deployed of deployedList) {
-        for (const entry of nearest(index.inScope(lookup(deployed.repository), workload.file.path), workload.file.path)) {
+        for (const entry of nearest(byTag(index.inScope(lookup(deployed.repository), workload.file.path), deployed.tag), workload.file.path)) {
           paired = true;
           draftFor(pairs, entry.resolved, deployed.repository).add(workload, container, deployed, entry);
         }
@@ -363,6 +367,8 @@ function dockerfileReason(dockerfile: string, index: PairingIndex): string {
   }
   const nameless = index.nameless.get(dockerfile);
   if (nameless) return `built by ${where(nameless)} without an image name we can read (${nameless.detail})`;
+  const vague = index.unresolvedFile.get(dockerfile)?.build;
+  if (vague) return `${where(vague)} builds a Dockerfile it names ${displayTemplate(vague.dockerfile)}, which fits several Dockerfiles; nothing says which`;
   const own = heuristicName(dockerfile, index.rootName)?.name.toLowerCase();
   const twins = own === undefined ? 0 : index.candidates.filter((c) => c !== dockerfile && heuristicName(c, index.rootName)?.name.toLowerCase() === own).length;
   if (twins) return `no build config we read builds it, and its name '${own}' is also ${twins === 1 ? "another Dockerfile's" : `${twins} other Dockerfiles'`}, so names alone pair it with nothing`;
@@ -378,6 +384,8 @@ function containerReason(deployed: DeployedImage[], index: PairingIndex): string
     const { file, line } = evidenceOf({ kind: tool.kind, at: tool.at, detail: "" });
     return `image ${repo} is built without a Dockerfile (${tool.tool}, ${file}:${line})`;
   }
+  const vague = [...index.unresolvedFile.values()].find((r) => r.repositories.some((x) => matchesRepository(x.pattern, repo)));
+  if (vague) return `image ${repo} is built by ${where(vague.build)} from a Dockerfile it names ${displayTemplate(vague.build.dockerfile)}, which fits several Dockerfiles; nothing says which`;
   return `image ${repo} is built nowhere we can read`;
 }
 
@@ -397,6 +405,32 @@ function deployScope(deploys: string[], tree: KustomizeTree): (file: string) => 
     else folders.push(d === "" ? "" : `${d}/`);
   }
   return (file) => files.has(file) || folders.some((f) => file.startsWith(f));
+}
+
+/**
+ * When builds of several Dockerfiles tag one repository apart by tag (a CI matrix that
+ * pushes `demo:dev-cart` from src/cart and `demo:dev-ad` from src/ad), the deployed tag
+ * says which: a built tag it matches, else a tag word only one Dockerfile's tags have
+ * (`2.1.3-cart` has `cart`). Nothing telling keeps them all: tags often differ between
+ * build and deploy (`:dev` built, `:v1.2` released).
+ */
+function byTag(entries: IndexEntry[], tag: string | undefined): IndexEntry[] {
+  if (entries.length < 2 || tag === undefined) return entries;
+  const fileOf = (e: IndexEntry) => e.resolved.dockerfile.file.path;
+  if (new Set(entries.map(fileOf)).size < 2) return entries;
+  // a build whose tag the deploy tool picks (skaffold, Tilt) can be any tag: it always stays
+  const keep = (hits: IndexEntry[]) => entries.filter((e) => !e.tags || hits.includes(e));
+  const exact = entries.filter((e) => e.tags?.some((t) => tagMatches(t, tag)));
+  if (exact.length) return keep(exact);
+  const owners = new Map<string, Set<string>>(); // tag word → the Dockerfiles whose tags have it
+  for (const e of entries) for (const t of e.tags ?? []) for (const w of tagWords(t)) owners.set(w, (owners.get(w) ?? new Set()).add(fileOf(e)));
+  const telling = new Set(tagWords(tag).flatMap((w) => (owners.get(w)?.size === 1 ? [...owners.get(w)!] : [])));
+  return telling.size === 1 ? keep(entries.filter((e) => e.tags && telling.has(fileOf(e)))) : entries;
+}
+
+/** A tag's words (`v1.2-cart` → v1, 2, cart), unknown parts left out. */
+function tagWords(tag: string): string[] {
+  return displayTemplate(tag).replace(/\$\{[^}]*\}/g, " ").split(/[-_.\s]+/).filter((w) => w !== "");
 }
 
 /**
@@ -425,7 +459,7 @@ function cmp(a: string, b: string): number {
 }
 
 /** The builds one build config states, each tied to a Dockerfile that exists. */
-function resolveBuild(build: ImageBuild, byPath: Map<string, Dockerfile>, all: Dockerfile[]): ResolvedBuild[] {
+function resolveBuild(build: ImageBuild, byPath: Map<string, Dockerfile>, all: Dockerfile[], unresolvedFile: Map<string, ResolvedBuild>): ResolvedBuild[] {
   if (!hasUnresolved(build.dockerfile)) {
     const d = [build.dockerfile, ...(build.fallbacks ?? [])].map((p) => byPath.get(p)).find(Boolean);
     return d ? [resolvedWith(build, d, new Map())] : [];
@@ -441,7 +475,18 @@ function resolveBuild(build: ImageBuild, byPath: Map<string, Dockerfile>, all: D
     });
     out.push(resolvedWith(build, d, bindings));
   }
+  // a Dockerfile path we cannot read (`-f $(DOCKERFILE)`, `file: ${{ inputs.file }}`) that
+  // fits several Dockerfiles while the image name does not depend on which: any one of
+  // them, nothing says which, so none is paired on it
+  if (out.length > 1 && new Set(out.map((r) => imagesKey(r))).size === 1) {
+    for (const r of out) if (!unresolvedFile.has(r.dockerfile.file.path)) unresolvedFile.set(r.dockerfile.file.path, r);
+    return [];
+  }
   return out;
+}
+
+function imagesKey(r: ResolvedBuild): string {
+  return r.repositories.map((x) => `${x.pattern.text}:${(x.tags ?? []).join(",")}`).sort().join(" ");
 }
 
 function resolvedWith(build: ImageBuild, dockerfile: Dockerfile, bindings: Map<string, string>): ResolvedBuild {

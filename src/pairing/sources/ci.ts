@@ -181,7 +181,7 @@ function expressions(text: string, env: Env, matrix: Env, inputs: Env = new Map(
     if (e === "github.workspace") return ".";
     const envRef = /^env\.([\w-]+)$/.exec(e);
     if (envRef && env.has(envRef[1]!)) return env.get(envRef[1]!)!;
-    const matrixRef = /^matrix\.([\w-]+)$/.exec(e);
+    const matrixRef = /^matrix\.([\w.-]+)$/.exec(e);
     if (matrixRef && matrix.has(matrixRef[1]!)) return matrix.get(matrixRef[1]!)!;
     const inputRef = /^(?:inputs|github\.event\.inputs)\.([\w-]+)$/.exec(e);
     if (inputRef && inputs.has(inputRef[1]!)) return inputs.get(inputRef[1]!)!;
@@ -271,26 +271,40 @@ function reusableWorkflow(file: SourceFile, at: Pos, jobName: string, job: Obj, 
 
 const MAX_COMBINATIONS = 64;
 
-/** The job's matrix as combinations of scalar values (`include`d ones too); one empty when there is none. */
+/**
+ * The job's matrix as combinations of scalar values (`include`d ones too); one empty when
+ * there is none. A value that is a mapping (`file_tag: [{file: …, tag: …}]`, a common way
+ * to keep a service's Dockerfile and tag together) is read as its dotted keys, as
+ * `${{ matrix.file_tag.file }}` reads it.
+ */
 function matrixCombinations(job: Obj): Env[] {
   const m = isObj(job.strategy) && isObj(job.strategy.matrix) ? job.strategy.matrix : undefined;
   if (!m) return [new Map()];
   let combos: Env[] = [new Map()];
   for (const [k, values] of Object.entries(m)) {
     if (k === "include" || k === "exclude" || !Array.isArray(values)) continue;
-    const scalars = values.filter((v) => typeof v === "string" || typeof v === "number").map(String);
-    if (scalars.length === 0) continue;
-    combos = combos.flatMap((c) => scalars.map((v) => new Map([...c, [k, v]])));
+    const choices = values.map((v) => matrixValue(k, v)).filter((c): c is Env => c !== undefined);
+    if (choices.length === 0) continue;
+    combos = combos.flatMap((c) => choices.map((v) => new Map([...c, ...v])));
     if (combos.length > MAX_COMBINATIONS) return [new Map()];
   }
   if (Array.isArray(m.include)) {
     for (const inc of m.include) {
       if (!isObj(inc)) continue;
-      const entries = Object.entries(inc).filter(([, v]) => typeof v === "string" || typeof v === "number");
-      combos.push(new Map(entries.map(([k, v]) => [k, String(v)])));
+      const entries = Object.entries(inc).flatMap(([k, v]) => [...(matrixValue(k, v) ?? [])]);
+      combos.push(new Map(entries));
     }
   }
   return combos.length > MAX_COMBINATIONS ? [new Map()] : combos;
+}
+
+/** One matrix value as the expressions that read it: `k`, or `k.sub` for a mapping's scalars. */
+function matrixValue(key: string, v: unknown, depth = 0): Env | undefined {
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return new Map([[key, String(v)]]);
+  if (!isObj(v) || depth > 3) return undefined;
+  const out: Env = new Map();
+  for (const [k, sub] of Object.entries(v)) for (const e of matrixValue(`${key}.${k}`, sub, depth + 1) ?? []) out.set(...e);
+  return out.size ? out : undefined;
 }
 
 // ── GitLab CI ────────────────────────────────────────────────────────────────
