@@ -24,12 +24,19 @@ export default defineAnalyzer({
       if (d.digest !== undefined) continue;
       const tag = d.tag ?? "latest";
       if (built.some((b) => tagMatches(b, tag))) continue;
-      const producers = builds.map((b) => `${b.evidence.file}:${b.evidence.line} builds ${b.tags!.map(displayTemplate).join(", ")}`);
+      const producers = builds.map((b) => `${b.evidence.file}:${b.evidence.line} builds ${b.tags!.map(displayTemplate).join(", ")}${b.overridable ? " by default" : ""}`);
+      // `VERSION ?= 1.4.2`: the release job may run `make image VERSION=1.5.0`; only say it differs
+      const defaultsOnly = builds.length > 0 && builds.every((b) => b.overridable);
       report({
         at: d.at,
-        message: `container '${container.name}' deploys ${d.ref} (${place(d.at)}${d.tag === undefined ? ", no tag means latest" : ""}), a tag no build produces: ${
-          producers.length ? producers.join("; ") : `no build config here produces any tag of ${pair.image}`
-        }; deploy a tag the build pushes (or pin a digest), or add the tag to the build`,
+        ...(defaultsOnly ? { severity: "note" as const } : {}),
+        message: defaultsOnly
+          ? `container '${container.name}' deploys ${d.ref} (${place(d.at)}${d.tag === undefined ? ", no tag means latest" : ""}), not the tag the build's defaults give: ${producers.join(
+              "; ",
+            )}, from a variable the build is run with; check the tag is pushed, or pin a digest`
+          : `container '${container.name}' deploys ${d.ref} (${place(d.at)}${d.tag === undefined ? ", no tag means latest" : ""}), a tag no build produces: ${
+              producers.length ? producers.join("; ") : `no build config here produces any tag of ${pair.image}`
+            }; deploy a tag the build pushes (or pin a digest), or add the tag to the build`,
         why: "the kubelet pulls a tag nobody pushes from this repository: ErrImagePull, or an old image that happens to carry it",
         related: builds.map((b) => ({ at: b.at, message: `builds ${b.tags!.map(displayTemplate).join(", ")}` })),
       });

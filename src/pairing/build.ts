@@ -25,6 +25,8 @@ export interface ImageBuild {
    * or is otherwise unknowable: then no deployed tag can be called "never built".
    */
   tagsKnown: boolean;
+  /** the tags come from a variable the user sets when building (a Makefile's `?=`): the default is not the only one */
+  tagsOverridable?: boolean;
   /** build arguments the config passes (compose `args`, skaffold `buildArgs` …) */
   buildArgs?: Record<string, string>;
   /**

@@ -20,7 +20,7 @@ export interface MakeLine {
 
 export interface MakeResult {
   /** recipe lines, expanded, with where they are written */
-  recipes: Array<{ text: string; offset: number; file: string; target: string }>;
+  recipes: Array<{ text: string; offset: number; file: string; target: string; overridable?: boolean }>;
 }
 
 type ReadFile = (rel: string) => { text: string; path: string } | undefined;
@@ -67,8 +67,10 @@ export function evaluateMakefile(text: string, path: string, dir: string, readFi
     return out;
   };
 
+  let usedSwitch = false;
   const lookup = (name: string, locals: Map<string, string>, depth: number): string => {
     if (locals.has(name)) return locals.get(name)!;
+    if (switches.has(name)) usedSwitch = true;
     const v = vars.get(name);
     if (v !== undefined) return expand(v, locals, depth + 1);
     return /^\d+$/.test(name) ? "" : unresolved(name);
@@ -202,7 +204,7 @@ export function evaluateMakefile(text: string, path: string, dir: string, readFi
         // the other branch of a user's switch: its recipes and rule lines, not its assignments
         if (!reachable) continue;
         if (text.startsWith("\t") && target !== "") {
-          if (recipes.length < MAX_RECIPES) recipes.push({ text: expand(text.slice(1).replace(/^[@+-]+/, "")), offset, file, target });
+          if (recipes.length < MAX_RECIPES) recipes.push(recipe(text, offset, file, target));
         } else if (!/^\s*[A-Za-z_][\w.-]*\s*(\?=|::?:?=|\+=|!=|=)/.test(text)) {
           const rule = /^([^:=#\t][^:=#]*?)\s*::?(?!=)/.exec(text);
           if (rule) target = expand(rule[1]!).trim();
@@ -210,7 +212,7 @@ export function evaluateMakefile(text: string, path: string, dir: string, readFi
         continue;
       }
       if (text.startsWith("\t")) {
-        if (recipes.length < MAX_RECIPES) recipes.push({ text: expand(text.slice(1).replace(/^[@+-]+/, "")), offset, file, target });
+        if (recipes.length < MAX_RECIPES) recipes.push(recipe(text, offset, file, target));
         continue;
       }
       if (trimmed === "" || trimmed.startsWith("#")) continue;
@@ -260,6 +262,13 @@ export function evaluateMakefile(text: string, path: string, dir: string, readFi
       const rule = /^([^:=#\t][^:=#]*?)\s*::?(?!=)/.exec(text);
       if (rule) target = expand(rule[1]!).trim();
     }
+  };
+
+  /** A recipe line, expanded; `overridable` when it reads a `?=` variable (`make image VERSION=1.4`). */
+  const recipe = (text: string, offset: number, file: string, target: string): MakeResult["recipes"][number] => {
+    usedSwitch = false;
+    const expanded = expand(text.slice(1).replace(/^[@+-]+/, ""));
+    return { text: expanded, offset, file, target, ...(usedSwitch ? { overridable: true } : {}) };
   };
 
   /** Whether a conditional tests a variable the user sets on the command line (one assigned with `?=`). */

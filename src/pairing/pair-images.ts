@@ -574,7 +574,7 @@ class PairDraft {
     const ev = evidenceOf(build);
     this.evidence.set(`${ev.kind}\0${ev.file}\0${ev.line}\0${ev.detail}`, ev);
     for (const r of deployed.rewrites) this.evidence.set(`${r.kind}\0${r.file}\0${r.line}\0${r.detail}`, r);
-    if (!this.builds.has(build)) this.builds.set(build, { evidence: ev, at: build.at, ...(entry.tags ? { tags: entry.tags } : {}) });
+    if (!this.builds.has(build)) this.builds.set(build, { evidence: ev, at: build.at, ...(entry.tags ? { tags: entry.tags } : {}), ...(build.tagsOverridable ? { overridable: true } : {}) });
     let c: Confidence = build.kind === "heuristic" ? (heuristic ?? "low") : entry.pattern.exact ? "high" : "medium";
     if (build.cap && c === "high") c = build.cap;
     if (RANK[c] > RANK[this.confidence]) this.confidence = c;

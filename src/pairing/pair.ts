@@ -31,6 +31,8 @@ export interface PairBuild {
   at: Pos;
   /** tags it gives this repository (may hold unresolved parts, see image-ref.ts); undefined when decided elsewhere (skaffold, Tilt, metadata-action …) */
   tags?: string[];
+  /** the tags come from a variable the user sets when building (a Makefile's `?=`): the default is not the only one */
+  overridable?: boolean;
 }
 
 /** A Dockerfile linked to the workload containers that deploy the image it builds. */

@@ -24,7 +24,9 @@ export function makefileBuilds(file: SourceFile, ctx?: SourceContext): ImageBuil
     const target = recipes[i]!.target;
     const parts: Array<{ start: number; offset: number }> = [];
     let script = "";
+    let overridable = false;
     for (; i < recipes.length && recipes[i]!.file === from && recipes[i]!.target === target; i++) {
+      if (recipes[i]!.overridable) overridable = true;
       if (script !== "") script += SEP;
       parts.push({ start: script.length, offset: recipes[i]!.offset });
       script += recipes[i]!.text;
@@ -32,7 +34,11 @@ export function makefileBuilds(file: SourceFile, ctx?: SourceContext): ImageBuil
     // a recipe that came from an included file points there
     const src = from === file.path ? file : (ctx?.file(from) ?? file);
     const posOf = (at: number) => ({ file: src, offset: [...parts].reverse().find((p) => p.start <= at)!.offset + 1 });
-    out.push(...scriptBuilds(script, () => undefined, { file: src, kind: "makefile", cwd, posOf, where: "" }, ctx));
+    const builds = scriptBuilds(script, () => undefined, { file: src, kind: "makefile", cwd, posOf, where: "" }, ctx);
+    // a rule that reads a `?=` variable is run with it set (`make docker-build IMG=…:v1.4`):
+    // its default names the image, but the tags it pushes are not only the default's
+    if (overridable) for (const b of builds) b.tagsOverridable = true;
+    out.push(...builds);
   }
   return out;
 }
