@@ -94,7 +94,23 @@ async function findImage(session: EngineSession, ref: string, pull: boolean): Pr
   }
 }
 
+/**
+ * The classic builder reuses cached layers of other builds; when another build's image is
+ * removed while ours steps onto its layer, the engine says "unknown parent image ID".
+ * That is a race, not the user's Dockerfile: build once more.
+ */
+const LAYER_RACE = /unknown parent image ID|failed to set parent|failed to get digest sha256:|No such image: sha256:/;
+
 async function buildImage(session: EngineSession, dockerfile: string, options: BuildOptions): Promise<ProbeImage> {
+  try {
+    return await buildOnce(session, dockerfile, options);
+  } catch (err) {
+    if (!(err instanceof EngineError) || !LAYER_RACE.test(err.message)) throw err;
+    return buildOnce(session, dockerfile, options);
+  }
+}
+
+async function buildOnce(session: EngineSession, dockerfile: string, options: BuildOptions): Promise<ProbeImage> {
   const contextDir = path.dirname(path.resolve(dockerfile));
   const dockerfileInContext = path.relative(contextDir, path.resolve(dockerfile)).split(path.sep).join("/");
   // exactly the entries docker's client would send; none of a directory's children beyond those listed
