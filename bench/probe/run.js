@@ -2,7 +2,8 @@
 // and the floor — one plain run of the same image to the same ready state (create, start,
 // then exit for a job or the baseline's ports listening for a service; no hardening, no
 // judging). Targets: an image needing nothing < 3x the floor; k capabilities <= 2 + 4k trials.
-// Run: npm run bench:probe   (RUNS=3 by default; median reported)
+// Run: npm run bench:probe   (RUNS=3 by default; median reported). "cold": the image's files are
+//      read (an empty facts cache); "warm": an earlier run of the same image id left its facts.
 //      npm run bench:probe -- --debian   the same for images of real software built from Debian's
 //      packages (issue 13; test/support/debian-images.ts, needs root, debootstrap and the mirror).
 //      SHIPSHAPE_DEBIAN_CACHE=<dir> keeps the bootstrapped root filesystem, SHIPSHAPE_DEBIAN_RUN_ID=<id>
@@ -54,15 +55,31 @@ async function floorOnce(session, imageId, ports) {
   return ms;
 }
 
-/** Probe `image` RUNS times, then RUNS plain runs to the baseline's ready state; one table row. */
+/**
+ * Probe `image` RUNS times with an empty facts cache (cold: the image's files are read) and
+ * RUNS times with the facts of an earlier run cached (warm: same image id), then RUNS plain
+ * runs to the baseline's ready state; one table row.
+ */
 async function measure(session, name, image, extra = {}) {
   const walls = [];
+  const warmWalls = [];
   let report;
-  for (let i = 0; i < runs; i++) {
+  let coldInspectMs;
+  const once = async () => {
     const t0 = performance.now();
     report = await probe(session, { image, workload: imageOnlyInput(), timeoutMs: 30_000, privilegedPortsAllowed: false, concurrency: 3, ...extra });
-    walls.push(performance.now() - t0);
+    return performance.now() - t0;
+  };
+  for (let i = 0; i < runs; i++) {
+    process.env.SHIPSHAPE_CACHE_DIR = mkdtempSync(path.join(tmpdir(), "shipshape-bench-cache-"));
+    walls.push(await once());
+    coldInspectMs = report.stats.inspectMs;
   }
+  // the last cold run filled the cache
+  for (let i = 0; i < runs; i++) warmWalls.push(await once());
+  if (!report.stats.factsCached) throw new Error(`${name}: the warm runs did not use the facts cache`);
+  rmSync(process.env.SHIPSHAPE_CACHE_DIR, { recursive: true, force: true });
+  delete process.env.SHIPSHAPE_CACHE_DIR;
   const ports = report.workloadKind === "service" ? report.trials[0].outcome.listening : [];
   const floors = [];
   for (let i = 0; i < runs; i++) floors.push(await floorOnce(session, image.imageId, ports));
@@ -78,13 +95,15 @@ async function measure(session, name, image, extra = {}) {
     discarded: report.trials.filter((t) => t.outcome.reason.startsWith("discarded")).length,
     trialBudget: 2 + 4 * k,
     wallMs: Math.round(median(walls)),
+    warmMs: Math.round(median(warmWalls)),
     floorMs: Math.round(median(floors)),
-    // of the last run: reading the image (config, files, passwd) while the baseline runs
-    inspectMs: report.stats?.inspectMs,
+    // of the last cold run: reading the image (config, files, passwd) while the baseline runs
+    coldInspectMs,
     replans: report.stats?.replans,
   };
   row.ratio = +(row.wallMs / row.floorMs).toFixed(2);
-  console.error(`${name}: ${row.trials} trials, ${row.wallMs} ms, floor ${row.floorMs} ms (${row.ratio}x)`);
+  row.warmRatio = +(row.warmMs / row.floorMs).toFixed(2);
+  console.error(`${name}: ${row.trials} trials, cold ${row.wallMs} ms, warm ${row.warmMs} ms, floor ${row.floorMs} ms (${row.ratio}x, ${row.warmRatio}x)`);
   return row;
 }
 
@@ -139,11 +158,12 @@ try {
   if (debianStore && !process.env.SHIPSHAPE_DEBIAN_RUN_ID) await debianStore.removeAll();
 }
 
-const header = "| image | kind | needed | writes | non-root | verified | trials (discarded) | budget 2+4k | wall ms | floor ms | wall/floor | inspect ms |";
-const lines = [header, "|" + " --- |".repeat(12)];
+const header =
+  "| image | kind | needed | writes | non-root | verified | trials (discarded) | budget 2+4k | cold wall ms | warm wall ms | floor ms | cold/floor | warm/floor | cold inspect ms |";
+const lines = [header, "|" + " --- |".repeat(14)];
 for (const r of rows) {
   lines.push(
-    `| ${r.image} | ${r.kind} | ${r.needed.join(", ") || "—"} | ${r.writes.join(", ") || "—"} | ${r.runsAsNonRoot ? "yes" : "no"} | ${r.verified ? "yes" : "no"} | ${r.trials} (${r.discarded}) | ${r.trialBudget} | ${r.wallMs} | ${r.floorMs} | ${r.ratio} | ${r.inspectMs ?? "?"} |`,
+    `| ${r.image} | ${r.kind} | ${r.needed.join(", ") || "—"} | ${r.writes.join(", ") || "—"} | ${r.runsAsNonRoot ? "yes" : "no"} | ${r.verified ? "yes" : "no"} | ${r.trials} (${r.discarded}) | ${r.trialBudget} | ${r.wallMs} | ${r.warmMs} | ${r.floorMs} | ${r.ratio} | ${r.warmRatio} | ${r.coldInspectMs ?? "?"} |`,
   );
 }
 console.log(lines.join("\n"));

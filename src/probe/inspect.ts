@@ -2,6 +2,7 @@ import path from "node:path";
 import tarStream from "tar-stream";
 import { type Capability, decodeFileCapabilities } from "./capabilities.js";
 import { EngineSession } from "./engine.js";
+import { type CachedFacts, factsCacheDir, loadFacts, saveFacts } from "./facts-cache.js";
 import { type Account, parseGroup, parsePasswd } from "./passwd.js";
 
 export interface ImageConfig {
@@ -42,6 +43,8 @@ export interface ImageFacts {
   scripts: Map<string, string>;
   /** How long reading the filesystem took, to keep the choice honest. */
   readMs: number;
+  /** Read from the facts cache (same image id, an earlier run) instead of the image. */
+  cached: boolean;
 }
 
 const SCRIPT_LIMIT = 64 * 1024;
@@ -66,20 +69,49 @@ export async function readImageConfig(session: EngineSession, imageId: string): 
 }
 
 /**
- * Facts read without running the image. We export the filesystem of a created, never
- * started container: one streamed pass gives the full file list with modes (setuid bits),
- * `security.capability` xattrs (moby puts them in PAX headers), passwd/group and the
- * entrypoint script, with no shell needed in the image. It runs alongside the baseline.
+ * Facts read without running the image, once per image id: an earlier run's facts for the
+ * same id are reused (facts-cache.ts), unless this command names scripts they lack. It runs
+ * alongside the baseline.
  */
-export async function inspectImage(session: EngineSession, imageId: string, config: ImageConfig, argv: string[]): Promise<ImageFacts> {
+export async function inspectImage(
+  session: EngineSession,
+  imageId: string,
+  config: ImageConfig,
+  argv: string[],
+  /** null: no cache (read the image) */
+  cacheDir: string | null = factsCacheDir() ?? null,
+): Promise<ImageFacts> {
   const wanted = new Set([...config.entrypoint, ...config.cmd, ...argv].map((a) => path.posix.basename(a)));
-
   const started = Date.now();
+  let facts = cacheDir ? loadFacts(imageId, cacheDir) : undefined;
+  const cached = facts !== undefined && coversScripts(facts, wanted);
+  if (!facts || !cached) {
+    facts = await exportFacts(session, imageId, wanted);
+    if (cacheDir) saveFacts(imageId, facts, cacheDir);
+  }
+  const { scriptNames: _names, ...rest } = facts;
+  return { imageId, config, ...rest, readMs: Date.now() - started, cached };
+}
+
+/** The cached scripts are those of every name asked, or no file of the image bears the other names. */
+function coversScripts(facts: CachedFacts, wanted: Set<string>): boolean {
+  const missing = [...wanted].filter((n) => !facts.scriptNames.includes(n));
+  if (missing.length === 0) return true;
+  for (const [p, f] of facts.files) if (f.kind === "file" && f.size <= SCRIPT_LIMIT && missing.includes(path.posix.basename(p))) return false;
+  return true;
+}
+
+/**
+ * We export the filesystem of a created, never started container: one streamed pass gives
+ * the full file list with modes (setuid bits), `security.capability` xattrs (moby puts them
+ * in PAX headers), passwd/group and the entrypoint script, with no shell needed in the image.
+ */
+async function exportFacts(session: EngineSession, imageId: string, wanted: Set<string>): Promise<CachedFacts> {
   const container = await session.docker.createContainer({
     Image: imageId,
     Entrypoint: ["/nonexistent"], // never started; a harmless value for images without one
     Labels: session.labels,
-    name: session.name("inspect"),
+    name: session.name(`inspect-${Math.random().toString(36).slice(2, 7)}`),
     HostConfig: { NetworkMode: "none" },
   });
   session.track("container", container.id);
@@ -135,13 +167,11 @@ export async function inspectImage(session: EngineSession, imageId: string, conf
     stream.pipe(extract);
     await done;
   } finally {
-    await session.removeContainer(container.id);
+    void session.removeContainer(container.id); // the session waits for it when it closes
   }
   const regular = [...files].filter(([, f]) => f.kind === "file");
   const scripts = new Map([...contents].filter(([p]) => p !== "/etc/passwd" && p !== "/etc/group"));
   return {
-    imageId,
-    config,
     passwd: parsePasswd(contents.get("/etc/passwd") ?? ""),
     group: parseGroup(contents.get("/etc/group") ?? ""),
     files,
@@ -149,7 +179,7 @@ export async function inspectImage(session: EngineSession, imageId: string, conf
     setgidFiles: regular.filter(([, f]) => f.mode & 0o2000).map(([p]) => p),
     fileCapabilities,
     scripts,
-    readMs: Date.now() - started,
+    scriptNames: [...wanted].sort(),
   };
 }
 
