@@ -17,6 +17,11 @@ export class ListeningReader {
     private readonly hostProcVisible: boolean,
   ) {}
 
+  /** Ports are read from this host's /proc (cheap), not through exec. */
+  get local(): boolean {
+    return this.hostProcVisible;
+  }
+
   async read(pid: number): Promise<number[] | undefined> {
     if (this.hostProcVisible && pid > 0) {
       if (this.hostPid !== pid && (await this.pidBelongsToContainer(pid))) this.hostPid = pid;

@@ -11,6 +11,7 @@ import { describeLimit, type LimitHit, ResourceReader } from "./resources.js";
 import { type ErrorLine, limitOfErrors, newErrorLines } from "./signatures.js";
 import { startFailureReason } from "./start-failure.js";
 import { type ServiceWait, serviceWaitStep } from "./service-wait.js";
+import { upperDirOf, upperDirPaths } from "./upper-dir.js";
 
 /** What the container runs, with manifest overrides already applied. */
 export interface WorkloadSpec {
@@ -124,6 +125,8 @@ export class StartFailure extends Error {
 }
 
 const POLL_MS = 40;
+/** Ports of a speculative trial are noted this often until the baseline's fingerprint arrives. */
+const OBSERVE_MS = 100;
 /** Ports unchanged this long = the baseline is ready (when the manifest does not name them). */
 const SETTLE_MS = 300;
 /** A running container without ports is judged after this long — once it is also idle. */
@@ -150,11 +153,15 @@ export async function runBaseline(session: EngineSession, spec: WorkloadSpec, co
   }
   try {
     const seen = await watch(run, spec, undefined);
-    let settled: Settled = { changes: await readChanges(run.container), processes: undefined, listening: seen.listening, atMs: seen.elapsedMs };
-    if (seen.running) settled = await settle(run, spec, seen);
-    const changes = settled.changes;
+    const settled: Settled = seen.running
+      ? await settle(run, spec, seen)
+      : { changes: readChanges(run.container), processes: undefined, listening: seen.listening, atMs: seen.elapsedMs };
+    const [changes, log] = await Promise.all([settled.changes, readLog(run.container)]);
     const logRoots = changes.filter((c) => c.kind !== "deleted" && isLogPath(c.path)).map((c) => c.path);
-    const [log, files] = await Promise.all([readLog(run.container), readLogFiles(run.container, [...logRoots, ...spec.imageVolumes])]);
+    const files = await readLogFiles(run.container, [...logRoots, ...spec.imageVolumes]);
+    // read while the rest of the fingerprint is taken (it waits for the image's files)
+    const volumeWritesRead = spec.imageVolumes.length ? spec.imageFiles.then((image) => findVolumeWrites(run.container, spec.imageVolumes, image)) : Promise.resolve([]);
+    volumeWritesRead.catch(() => undefined); // awaited below
     const fullLog = [log, ...files.map((f) => f.text)].join("\n");
     const limit = seen.limit ?? (await run.resources.limitHit(seen.pid)) ?? limitOfErrors(newErrorLines("", fullLog));
     const running = seen.running && (await run.container.inspect()).State.Running;
@@ -175,7 +182,7 @@ export async function runBaseline(session: EngineSession, spec: WorkloadSpec, co
             logRoots,
           }
         : { kind: "job", exitCode: seen.exitCode, durationMs: seen.elapsedMs, log: fullLog, user: config.user, logRoots };
-    const volumeWrites = spec.imageVolumes.length ? await findVolumeWrites(run.container, spec.imageVolumes, await spec.imageFiles) : [];
+    const volumeWrites = await volumeWritesRead;
     return {
       config,
       fingerprint,
@@ -222,9 +229,11 @@ export async function runTrial(
     return { config, outcome: failedToStart(`did not start: ${startFailureReason(err)}`) };
   }
   try {
+    const early = baseline instanceof Promise ? observe(run, baseline) : Promise.resolve([]);
     const fp = await baseline;
+    const history = await early;
     if (!fp) return { config, outcome: { ...failedToStart("discarded: the baseline showed this guess was the wrong configuration"), discarded: true } };
-    const seen = await watch(run, spec, fp);
+    const seen = await watch(run, spec, fp, history);
     let reason = seen.reason;
     let processes: ProcessInfo[] | undefined;
     if (!reason && fp.kind === "service" && seen.running && fp.processes) {
@@ -355,6 +364,37 @@ async function startContainer(session: EngineSession, spec: WorkloadSpec, config
   };
 }
 
+/** What a trial's ports were at one moment before the baseline's fingerprint arrived. */
+interface Observation {
+  now: number;
+  elapsedMs: number;
+  listening: number[] | undefined;
+}
+
+/**
+ * A speculative trial runs while the baseline is still being fingerprinted: note when its
+ * ports opened, so that it is judged as if it had been watched from its start (its hold after
+ * reaching the baseline's ports has usually passed by then). Local engines only: elsewhere
+ * reading ports costs an exec each time.
+ */
+async function observe(run: Started, until: Promise<unknown>): Promise<Observation[]> {
+  const seen: Observation[] = [];
+  if (!run.reader.local) return seen;
+  let done = false;
+  void until.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  while (!done) {
+    const info = await run.container.inspect().catch(() => undefined);
+    if (!info?.State.Running) break; // an exit is seen by the watch itself
+    const listening = await run.reader.read(info.State.Pid);
+    seen.push({ now: Date.now(), elapsedMs: Date.now() - run.startedAtMs, listening });
+    await sleep(OBSERVE_MS);
+  }
+  return seen;
+}
+
 interface Seen {
   running: boolean;
   exitCode: number | null;
@@ -373,11 +413,18 @@ interface Seen {
  * after 2 s on a loaded machine is not taken for a service). With one: the baseline's exit,
  * or the baseline's ports held for a moment — bounded so a broken trial costs little.
  */
-async function watch(run: Started, spec: WorkloadSpec, baseline: Fingerprint | undefined): Promise<Seen> {
+async function watch(run: Started, spec: WorkloadSpec, baseline: Fingerprint | undefined, history: Observation[] = []): Promise<Seen> {
   const limitMs = baseline ? Math.min(spec.timeoutMs, Math.max(5000, 4 * baselineMs(baseline))) : spec.timeoutMs;
   let lastKey = "";
   let lastChangeAt = Date.now();
   const wait: ServiceWait = {};
+  if (baseline?.kind === "service") {
+    // Replay what was seen before the baseline was known: only when its ports opened counts
+    // (no verdict, and no limit: watched late, a trial was never held to it).
+    for (const h of history) {
+      serviceWaitStep(wait, { now: h.now, elapsedMs: h.elapsedMs, want: baseline.listening, listening: h.listening, baselineReadyMs: baseline.readyMs, limitMs: Infinity, holdMs: HOLD_MS });
+    }
+  }
   let cpu: { atMs: number; ns: number } | undefined;
   for (;;) {
     const info = await run.container.inspect();
@@ -435,7 +482,8 @@ async function watch(run: Started, spec: WorkloadSpec, baseline: Fingerprint | u
 }
 
 interface Settled {
-  changes: ChangedPath[];
+  /** Asked of the engine once the rest has settled; read alongside the log. */
+  changes: Promise<ChangedPath[]>;
   processes: ProcessInfo[] | undefined;
   listening: number[] | undefined;
   atMs: number;
@@ -449,17 +497,24 @@ interface Settled {
 async function settle(run: Started, spec: WorkloadSpec, seen: Seen): Promise<Settled> {
   const deadline = Date.now() + Math.min(SETTLE_MAX_MS, Math.max(0, spec.timeoutMs - seen.elapsedMs));
   let previous: string | undefined;
-  let current: Settled = { changes: [], processes: undefined, listening: seen.listening, atMs: seen.elapsedMs };
+  let current: Settled = { changes: Promise.resolve([]), processes: undefined, listening: seen.listening, atMs: seen.elapsedMs };
+  let upper: string | undefined;
   for (;;) {
     const info = await run.container.inspect();
-    const [changes, processes, listening] = await Promise.all([
-      readChanges(run.container),
+    if (run.reader.local) upper ??= upperDirOf(info);
+    // Whether files changed is told from the writable layer when we can read it (cheap); what
+    // changed always comes from the engine's changes API, once the state has settled.
+    const [written, processes, listening] = await Promise.all([
+      upperDirPaths(upper).then(async (paths): Promise<{ paths: string[] } | { changes: ChangedPath[] }> => (paths ? { paths } : { changes: await readChanges(run.container) })),
       readProcesses(run.container),
       info.State.Running ? run.reader.read(info.State.Pid) : Promise.resolve(current.listening),
     ]);
-    current = { changes, processes, listening, atMs: Date.now() - run.startedAtMs };
-    const key = JSON.stringify([changes.map((c) => `${c.kind}${c.path}`).sort(), processes?.map((p) => p.uid).sort(), listening]);
-    if (key === previous || !info.State.Running || Date.now() >= deadline) return current;
+    const marks = "paths" in written ? written.paths : written.changes.map((c) => `${c.kind}${c.path}`).sort();
+    current = { changes: Promise.resolve([]), processes, listening, atMs: Date.now() - run.startedAtMs };
+    const key = JSON.stringify([marks, processes?.map((p) => p.uid).sort(), listening]);
+    if (key === previous || !info.State.Running || Date.now() >= deadline) {
+      return { ...current, changes: "changes" in written ? Promise.resolve(written.changes) : readChanges(run.container) };
+    }
     previous = key;
     await sleep(SETTLE_POLL_MS);
   }
