@@ -19,7 +19,7 @@ export function buildProposal(input: {
   const evidence = [...input.evidence];
   for (const m of plan.mounts) {
     evidence.push(
-      `emptyDir at ${m.path}: ${m.reason === "image-volume" ? "image VOLUME (a pod gives it no writable storage by itself)" : m.reason === "read-only-error" ? "a hardened trial failed writing there" : "the baseline wrote there"}`,
+      `emptyDir at ${m.path}: ${m.reason === "image-volume" ? "image VOLUME (a pod gives it no writable storage by itself)" : m.reason === "read-only-error" ? "a hardened trial failed writing there" : m.reason === "narrowed" ? `the baseline wrote there (not at ${m.narrowedFrom}: an emptyDir there would hide the image's files)` : "the baseline wrote there"}`,
     );
   }
   for (const u of plan.unmountable) evidence.push(`root filesystem stays writable: ${u.reason}`);

@@ -111,7 +111,7 @@ export function probeText(r: ProbeReport): string {
   out.push("writes");
   if (r.mounts.length === 0 && r.unmountable.length === 0) out.push("  none: a read-only root filesystem works");
   for (const m of r.mounts) {
-    const why = m.reason === "image-volume" ? "image VOLUME" : m.reason === "read-only-error" ? "failed read-only" : "written";
+    const why = m.reason === "image-volume" ? "image VOLUME" : m.reason === "read-only-error" ? "failed read-only" : m.reason === "narrowed" ? `written; not ${m.narrowedFrom}, whose image files it would hide` : "written";
     out.push(`  ${m.path}  emptyDir (mode ${m.mode}, ${why})${m.hides.length ? `; hides ${m.hides.length} image file(s), e.g. ${m.hides[0]}` : ""}`);
   }
   for (const u of r.unmountable) out.push(`  ${u.path}  cannot be mounted: ${u.reason}`);

@@ -140,6 +140,7 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
       workingDir: w.workingDir ?? config.workingDir,
       readOnlyErrors: extra.readOnly ? [...extra.readOnly] : [],
       avoid: extra.avoid ?? [],
+      wholeOnly: extra.wholeOnly ?? [],
     });
   const planned = Promise.all([baselineRun, factsPromise]).then(([b, f]) => planFrom(b, f));
   planned.catch(() => undefined);
@@ -214,7 +215,7 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
     own.uid === 0 ? [...DOCKER_DEFAULT_CAPABILITIES, ...extraCaps] : DOCKER_DEFAULT_CAPABILITIES.filter((c) => fileCaps.includes(c));
 
   // What trials taught us about writes, kept across re-plans.
-  const extras: Required<PlanExtras> = { readOnly: new Set(), avoid: [], changes: [] };
+  const extras: Required<PlanExtras> = { readOnly: new Set(), avoid: [], changes: [], wholeOnly: [] };
   let plan = await planned;
   let [ownNone, nonRootNone] = await Promise.all([ownGuess, guess?.trial]);
   /** What a trial says about writes: read-only paths it hit, files it wrote on a writable root. */
@@ -292,7 +293,19 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
       [ownNone, nonRootNone] = await rerunFirst(ownNone, nonRootNone);
       continue;
     }
-    // Nothing works although every candidate was granted: is a mount hiding what the image needs?
+    // Nothing works although every candidate was granted. Mounts put below a directory to keep
+    // its image content visible may be what fails (a `mkdir` that wants to make them): mount
+    // the directories themselves instead.
+    const narrowed = [...new Set(plan.mounts.flatMap((m) => (m.reason === "narrowed" && m.narrowedFrom ? [m.narrowedFrom] : [])))];
+    if (search.method === "unresolved" && narrowed.length && replans < MAX_REPLANS) {
+      extras.wholeOnly.push(...narrowed);
+      notes.push(`mounts below ${narrowed.join(", ")} (to keep the image's files there visible) did not work (${search.lastFailure?.reason ?? "it failed"}): tried the whole director${narrowed.length > 1 ? "ies" : "y"}`);
+      plan = planFrom(baseline, facts, extras);
+      replans++;
+      [ownNone, nonRootNone] = await rerunFirst(ownNone, nonRootNone);
+      continue;
+    }
+    // Is a mount hiding what the image needs?
     const hiding = plan.mounts.filter((m) => m.hides.length && m.reason !== "image-volume");
     if (search.method === "unresolved" && hiding.length && replans < MAX_REPLANS) {
       const without = plan.mounts.filter((m) => !hiding.includes(m)).map((m) => m.path);
@@ -424,6 +437,7 @@ interface PlanExtras {
   readOnly?: Set<string>;
   avoid?: Array<{ path: string; reason: string }>;
   changes?: ChangedPath[];
+  wholeOnly?: string[];
 }
 
 /** `caps:CHOWN`, and `caps:CHOWN@2` in the second write plan: trial names stay unique and readable. */

@@ -11,10 +11,12 @@ export interface WriteMount {
   path: string;
   /** emptyDir mode: world-writable so any uid (and fsGroup) can write, like the kubelet's 0777. */
   mode: "0777";
-  /** Why this mount exists. */
-  reason: "written" | "image-volume" | "read-only-error";
+  /** Why this mount exists ("narrowed": below where the write would go, because that place holds image content). */
+  reason: "written" | "image-volume" | "read-only-error" | "narrowed";
   /** Image files under the mount point that the workload did not write: an emptyDir hides them. */
   hides: string[];
+  /** For a narrowed mount: the directory that would have hidden image content. */
+  narrowedFrom?: string;
 }
 
 export interface WritePlan {
@@ -53,6 +55,8 @@ export function planWrites(input: {
   readOnlyErrors?: string[];
   /** Mount points a trial showed hide what the workload needs: never mounted, with the reason. */
   avoid?: Array<{ path: string; reason: string }>;
+  /** Mount points whose narrower mounts a trial showed do not work: mounted whole (hiding what they hide). */
+  wholeOnly?: string[];
 }): WritePlan {
   const { files } = input;
   const seeds = new Set<string>();
@@ -101,7 +105,13 @@ export function planWrites(input: {
       continue;
     }
     const reason = readOnly.some((r) => r === p || parentOf(r) === p) && !resolved.has(p) ? "read-only-error" : "written";
-    mounts.push({ path: p, mode: "0777", reason, hides: imageContentUnder(files, p, changed) });
+    const hides = imageContentUnder(files, p, changed);
+    const narrower = hides.length && !input.wholeOnly?.includes(p) ? narrowerPoints(files, p, changed) : undefined;
+    if (narrower) {
+      for (const n of narrower) mounts.push({ path: n, mode: "0777", reason: "narrowed", hides: [], narrowedFrom: p });
+      continue;
+    }
+    mounts.push({ path: p, mode: "0777", reason, hides });
   }
   for (const v of [...volumes].sort()) {
     mounts.push({ path: v, mode: "0777", reason: "image-volume", hides: imageContentUnder(files, v, changed) });
@@ -116,6 +126,36 @@ function isRuntimeManaged(p: string): boolean {
 
 function parentOf(p: string): string {
   return normalizePath(path.posix.dirname(p));
+}
+
+/**
+ * Mount points below `dir` that cover every write under it and hide nothing of the image:
+ * a directory the workload made itself (its topmost new ancestor: the emptyDir stands in for
+ * it), or an image directory holding only what was written. Undefined when a write lands
+ * next to image content it would hide (then only `dir` itself, or no mount, can work).
+ * A workload that insists on creating the directory itself (`mkdir` without `-p`) fails
+ * with the mount already there: the verification trial tells.
+ */
+function narrowerPoints(files: Map<string, ImageFile>, dir: string, changed: Set<string>): string[] | undefined {
+  const inImage = (p: string) => files.has(resolveInImage(files, p));
+  const under = [...changed].filter((c) => c.startsWith(dir + "/"));
+  if (under.length === 0 || under.some((w) => files.get(resolveInImage(files, w))?.kind === "symlink")) return undefined;
+  const points = new Set<string>();
+  for (const w of under) {
+    let made: string | undefined;
+    for (let a = w; a !== dir && a !== "/"; a = parentOf(a)) if (!inImage(a)) made = a;
+    if (made) {
+      points.add(made);
+      continue;
+    }
+    const isDir = files.get(resolveInImage(files, w))?.kind === "directory";
+    if (isDir && under.some((q) => q.startsWith(w + "/"))) continue; // its changed children decide
+    const writable = isDir ? w : parentOf(w);
+    if (writable === dir || imageContentUnder(files, writable, changed).length > 0) return undefined;
+    points.add(writable);
+  }
+  const list = [...points].sort();
+  return list.filter((p) => !list.some((q) => q !== p && p.startsWith(q + "/")));
 }
 
 /** Image files below `dir` that the workload did not itself write or delete. */

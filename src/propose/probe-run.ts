@@ -111,7 +111,13 @@ export function probeFacts(report: ProbeReport, pinnedImage?: string): ProbeFact
     mounts: report.mounts.map((m) => ({
       path: m.path,
       evidence:
-        m.reason === "image-volume" ? "image VOLUME (the probe gave it an emptyDir)" : m.reason === "read-only-error" ? "a hardened trial failed writing there" : "the probe's baseline run wrote there",
+        m.reason === "image-volume"
+          ? "image VOLUME (the probe gave it an emptyDir)"
+          : m.reason === "read-only-error"
+            ? "a hardened trial failed writing there"
+            : m.reason === "narrowed"
+              ? `the probe's baseline run wrote there (not at ${m.narrowedFrom}: an emptyDir there would hide the image's files)`
+              : "the probe's baseline run wrote there",
     })),
     unmountable: report.unmountable,
     pinnedImage,
