@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import Docker from "dockerode";
@@ -13,6 +13,11 @@ import { describeWithEngine, engineReachable } from "./engine-fixture.js";
 const reachable = await engineReachable();
 const contexts = new Contexts();
 afterAll(() => contexts.removeAll());
+
+/** Marks a test's own image, to say whether its build had finished when a wait ran out. */
+const TOKEN_LABEL = "dev.shipshape.test-token";
+/** How long a signal test waits for its probe's first trial: the build before it can be slow under shared load. */
+const SIGNAL_WAIT_MS = 240_000;
 
 /** A Node stack frame or an 'error' event nobody handled: what a user must never see. */
 const CRASH = /^\s+at .+\(.+:\d+:\d+\)$|Unhandled 'error' event|node:internal/m;
@@ -106,21 +111,24 @@ describeWithEngine("the probe under faults, on the real engine", reachable, () =
   /**
    * The run id of a probe's first trial container, told from other probes' on the engine by
    * the `token` in its command (`running`: only a container still running counts). The
-   * build comes first, which on a loaded machine can take a while; a probe that ends before
-   * then fails the test with how it ended.
+   * build comes first: with other suites importing 130 MB Debian images into the same engine
+   * it once took longer than 90 s, so the wait is bounded by `waitMs` (most of the test's
+   * time), not by what a quiet machine needs. A probe that ends first fails the test with
+   * how it ended; one that never gets there says whether its build had finished.
    */
-  async function firstTrialOf(token: string, finished: Promise<Run>, { running }: { running: boolean }): Promise<string> {
-    const deadline = Date.now() + 90_000;
+  async function firstTrialOf(token: string, finished: Promise<Run>, { running, waitMs }: { running: boolean; waitMs: number }): Promise<string> {
+    const started = Date.now();
     let ended: Run | undefined;
     void finished.then((r) => (ended = r));
-    while (!ended && Date.now() < deadline) {
+    while (!ended && Date.now() - started < waitMs) {
       const found = await docker.listContainers({ all: !running, filters: JSON.stringify({ label: [PROBE_LABEL] }) });
       const runId = found.find((c) => c.Command.includes(token))?.Labels[PROBE_LABEL];
       if (runId) return runId;
       await new Promise((r) => setTimeout(r, 20));
     }
     if (ended) throw new Error(`the probe ended (exit ${ended.code}) before its trial ran: ${ended.stderr}`);
-    throw new Error("no trial container of the probe ever ran");
+    const built = await docker.listImages({ filters: JSON.stringify({ label: [`${TOKEN_LABEL}=${token}`] }) });
+    throw new Error(`no trial container of the probe ran within ${waitMs / 1000}s; its image was ${built.length ? "built" : "not built yet"}`);
   }
 
   /**
@@ -130,13 +138,15 @@ describeWithEngine("the probe under faults, on the real engine", reachable, () =
   async function interrupt(signal: NodeJS.Signals, delayMs: number): Promise<{ run: Run; runId: string }> {
     const dir = contexts.make("volume-data");
     const token = randomBytes(6).toString("hex");
+    // tells this probe's image from others' if the wait for its trial runs out
+    appendFileSync(path.join(dir, "Dockerfile"), `\nLABEL ${TOKEN_LABEL}=${token}\n`);
     writeFileSync(
       path.join(dir, "pod.yaml"),
       `apiVersion: v1\nkind: Pod\nmetadata: { name: slow }\nspec:\n  containers:\n    - name: slow\n      image: x\n      command: ["sh", "-c", "echo up > /data/state; sleep 60 # ${token}"]\n`,
     );
     let pid = 0;
     const finished = shipshape(["probe", dir, "--manifest", path.join(dir, "pod.yaml")], {}, (p) => (pid = p));
-    const runId = await firstTrialOf(token, finished, { running: true });
+    const runId = await firstTrialOf(token, finished, { running: true, waitMs: SIGNAL_WAIT_MS });
     await new Promise((r) => setTimeout(r, delayMs));
     process.kill(pid, signal);
     return { run: await finished, runId };
@@ -153,7 +163,7 @@ describeWithEngine("the probe under faults, on the real engine", reachable, () =
     expect(run.stdout).toBe("");
     expect(run.stderr).not.toMatch(CRASH);
     expect(await leftoversOf(runId)).toEqual(none);
-  }, 150_000);
+  }, SIGNAL_WAIT_MS + 60_000); // the wait, then the probe's cleanup (bounded at 20 s) and the checks
 
   test("Ctrl-C at any moment of a short run: exit 130 (or the report), never a 'no such container' stack", async () => {
     // a short job: the interrupt lands in the middle, near the end, and during cleanup
@@ -169,7 +179,7 @@ describeWithEngine("the probe under faults, on the real engine", reachable, () =
       );
       let pid = 0;
       const finished = shipshape(["probe", dir, "--manifest", path.join(dir, "pod.yaml"), "--format", "json"], {}, (p) => (pid = p));
-      const runId = await firstTrialOf(token, finished, { running: false });
+      const runId = await firstTrialOf(token, finished, { running: false, waitMs: 90_000 });
       await new Promise((r) => setTimeout(r, delayMs));
       process.kill(pid, "SIGINT");
       const run = await finished;
