@@ -155,7 +155,7 @@ export async function runBaseline(session: EngineSession, spec: WorkloadSpec, co
     const seen = await watch(run, spec, undefined);
     const settled: Settled = seen.running
       ? await settle(run, spec, seen)
-      : { changes: readChanges(run.container), processes: undefined, listening: seen.listening, atMs: seen.elapsedMs };
+      : { changes: finalChanges(run), processes: undefined, listening: seen.listening, atMs: seen.elapsedMs };
     const [changes, log] = await Promise.all([settled.changes, readLog(run.container)]);
     const logRoots = changes.filter((c) => c.kind !== "deleted" && isLogPath(c.path)).map((c) => c.path);
     const files = await readLogFiles(run.container, [...logRoots, ...spec.imageVolumes]);
@@ -513,7 +513,9 @@ async function settle(run: Started, spec: WorkloadSpec, seen: Seen): Promise<Set
     current = { changes: Promise.resolve([]), processes, listening, atMs: Date.now() - run.startedAtMs };
     const key = JSON.stringify([marks, processes?.map((p) => p.uid).sort(), listening]);
     if (key === previous || !info.State.Running || Date.now() >= deadline) {
-      return { ...current, changes: "changes" in written ? Promise.resolve(written.changes) : readChanges(run.container) };
+      // An empty writable layer is no change: the API diffs exactly that layer against the image.
+      const changes = "changes" in written ? Promise.resolve(written.changes) : written.paths.length ? readChanges(run.container) : Promise.resolve([]);
+      return { ...current, changes };
     }
     previous = key;
     await sleep(SETTLE_POLL_MS);
@@ -538,6 +540,16 @@ async function askHttp(run: Started, spec: WorkloadSpec, listening: number[] | u
   if (!spec.http || !spec.httpTargets?.length) return [];
   const targets = spec.httpTargets.filter((t) => listening === undefined || listening.includes(t.port));
   return Promise.all(targets.map(async (target) => ({ target, answer: await spec.http!.get(run.container.id, target) })));
+}
+
+/** The changes of an exited container; none asked of the engine when its writable layer, read here, is empty. */
+async function finalChanges(run: Started): Promise<ChangedPath[]> {
+  if (run.reader.local) {
+    const info = await run.container.inspect().catch(() => undefined);
+    const paths = info && (await upperDirPaths(upperDirOf(info)));
+    if (paths && paths.length === 0) return [];
+  }
+  return readChanges(run.container);
 }
 
 async function readChanges(container: Docker.Container): Promise<ChangedPath[]> {

@@ -52,6 +52,17 @@ describeWithEngine("a container's writable layer, read from this host", reachabl
     await session.removeContainer(container.id);
   }, 60_000);
 
+  test.skipIf(!canRead)("a container that wrote nothing has an empty layer, and the changes API agrees (the probe then does not ask it)", async () => {
+    const container = await session.docker.createContainer({ Image: image.imageId, Labels: session.labels, HostConfig: { NetworkMode: "none" } });
+    session.track("container", container.id);
+    await container.start();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await upperDirPaths(upperDirOf(await container.inspect()))).toEqual([]);
+    const api: unknown = await container.changes();
+    expect(Array.isArray(api) ? api : []).toEqual([]);
+    await session.removeContainer(container.id);
+  }, 60_000);
+
   test("a layer that cannot be read gives no answer (the probe then asks the engine)", async () => {
     expect(await upperDirPaths("/nonexistent/shipshape/upper")).toBeUndefined();
     expect(upperDirOf({ GraphDriver: { Name: "vfs", Data: {} } })).toBeUndefined();
