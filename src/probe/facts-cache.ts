@@ -9,7 +9,9 @@ import type { FileKind, ImageFile } from "./inspect.js";
  * Image facts kept between runs, keyed by image id. An image id is the digest of the image's
  * configuration, which names the digests of its layers: the same id is the same filesystem,
  * whatever tag points at it, so facts read once stay true. Reading them (a full export of
- * ~100 MB for a Debian-based image) is the largest fixed cost of a probe.
+ * ~100 MB for a Debian-based image) is the largest fixed cost of a probe. The only entries
+ * that differ between two reads are those Docker's init layer adds to every container
+ * (/.dockerenv, /dev/…, /etc/hosts …): their times are the container's, and nothing uses them.
  */
 export interface CachedFacts {
   passwd: Account[];

@@ -42,10 +42,13 @@ describeWithEngine("image facts cached per image id", reachable, () => {
   });
   const fresh = () => (cacheDir = mkdtempSync(path.join(tmpdir(), "shipshape-facts-cache-")));
   const read = async (argv: string[], dir: string | null) => inspectImage(session, image.imageId, await readImageConfig(session, image.imageId), argv, dir);
+  // What Docker's init layer adds to every container (/.dockerenv, /dev/console, /etc/hosts …,
+  // and so their directories' times) carries the export container's creation time; the image's own files do not.
+  const initLayer = (p: string) => ["/", "/.dockerenv", "/etc", "/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/etc/mtab"].includes(p) || p === "/dev" || p.startsWith("/dev/");
   const content = (f: ImageFacts) => ({
     passwd: f.passwd,
     group: f.group,
-    files: [...f.files].map(([p, x]) => [p, x.kind, x.mode, x.uid, x.gid, x.size, x.mtimeMs, x.linkTarget ?? null]),
+    files: [...f.files].map(([p, x]) => [p, x.kind, x.mode, x.uid, x.gid, x.size, initLayer(p) ? "creation time" : x.mtimeMs, x.linkTarget ?? null]),
     setuidFiles: f.setuidFiles,
     setgidFiles: f.setgidFiles,
     fileCapabilities: f.fileCapabilities,
