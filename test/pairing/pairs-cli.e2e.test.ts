@@ -62,6 +62,22 @@ describe("shipshape pairs (built CLI)", () => {
     expect(text.stdout).toContain("2 pairs, 0 unpaired Dockerfiles, 1 unpaired container, 4 third-party containers\n");
   });
 
+  it("confidence: high only for an explicit build → tag → deploy chain", () => {
+    const r = runCli(["pairs", fixture("pairs", "confidence"), "--format", "json"]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { pairs: Array<{ dockerfile: string; image: string; confidence: string; evidence: Array<{ kind: string }> }> };
+    expect(report.pairs.map((p) => `${p.dockerfile} ${p.image} ${p.confidence} ${p.evidence.map((e) => e.kind).join(",")}`)).toEqual([
+      // the Makefile tags ghcr.io/acme/api:1, the manifest deploys it
+      "api/Dockerfile ghcr.io/acme/api high makefile",
+      // named like its folder, built by nothing we read
+      "jobs/Dockerfile ghcr.io/acme/jobs medium heuristic",
+      // built as ghcr.io/acme/web, deployed under another registry: the same name only
+      "web/Dockerfile registry.acme.internal/prod/web medium makefile,heuristic",
+      // built as $(REGISTRY)/worker with REGISTRY unset: a wildcard matched
+      "worker/Dockerfile registry.acme.internal/worker medium makefile",
+    ]);
+  });
+
   it("--format text, dot and mermaid", () => {
     const text = runCli(["pairs", fixture("pairs", "monorepo"), "--no-render"]);
     expect(text.code).toBe(0);

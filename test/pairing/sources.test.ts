@@ -1,5 +1,7 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { pairsOf } from "./pairs-helpers.js";
+import { FIXTURES, pairsOf } from "./pairs-helpers.js";
 
 describe("pairing, one fixture repository per evidence source", () => {
   it("config: .shipshape.yaml images", async () => {
@@ -166,5 +168,22 @@ describe("monorepo: ten services, mixed evidence, kustomize base and overlays", 
     expect(r.unpairedDockerfiles).toEqual(["tools/debug/Dockerfile"]);
     // web-admin is not web; public images (postgres, busybox, the exporter) are not listed
     expect(r.unpairedContainers).toEqual(["gateway/gateway ghcr.io/acme/legacy-gateway:3.2", "gateway/web-admin ghcr.io/acme/web-admin:1.0"]);
+  });
+});
+
+describe("confidence across every pairing fixture", () => {
+  it("no pair with heuristic evidence is high, and a high pair has build-config evidence", async () => {
+    const dirs = readdirSync(path.join(FIXTURES, "pairs"));
+    let high = 0;
+    for (const dir of dirs) {
+      const { report } = await pairsOf(`pairs/${dir}`);
+      for (const p of report.pairs) {
+        if (p.confidence !== "high") continue;
+        high++;
+        expect(p.evidence.map((e) => e.kind), `${dir}: ${p.dockerfile} → ${p.image}`).not.toContain("heuristic");
+        expect(p.evidence.some((e) => e.kind !== "kustomize"), `${dir}: ${p.dockerfile} → ${p.image}`).toBe(true);
+      }
+    }
+    expect(high).toBeGreaterThan(20);
   });
 });
