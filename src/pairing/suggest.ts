@@ -84,7 +84,8 @@ export function suggestImages(input: SuggestInput): ImageSuggestion[] {
 /**
  * Dockerfiles named like the image: the same name first (its folder, its `Dockerfile.<name>`
  * suffix), then a name that is one dash- or dot-separated part of the other
- * (`acme-mailer` and `mailer/`). Unpaired Dockerfiles before paired ones; at most three.
+ * (`acme-mailer` and `mailer/`), for unpaired Dockerfiles only. Unpaired Dockerfiles before
+ * paired ones; at most three.
  */
 function candidatesFor(
   image: string,
@@ -99,7 +100,8 @@ function candidatesFor(
     const n = d.name?.name.toLowerCase();
     if (!n) continue;
     if (n === last) same.push(d);
-    else if (parts(last).includes(n) || parts(n).includes(last)) similar.push(d);
+    // a merely similar name is too weak against a Dockerfile that pairs with its own image already
+    else if (unpaired.has(d.dockerfile) && (parts(last).includes(n) || parts(n).includes(last))) similar.push(d);
   }
   const best = same.length ? same : similar;
   best.sort((a, b) => Number(!unpaired.has(a.dockerfile)) - Number(!unpaired.has(b.dockerfile)) || (a.dockerfile < b.dockerfile ? -1 : 1));

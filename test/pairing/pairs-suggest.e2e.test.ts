@@ -102,6 +102,15 @@ describe("shipshape pairs --suggest (built CLI)", () => {
     expect(none.stdout).toContain("# Nothing is unpaired");
   });
 
+  it("a similar name is a candidate among unpaired Dockerfiles only, not one pairing with its own image", () => {
+    const r = runCli(["pairs", fixture("pairs", "config"), "--suggest"]);
+    expect(r.stdout.match(/# check this: .*/g)).toEqual([
+      "# check this: other/Dockerfile → registry.example.com:5000/team/app-other: the image's name 'app-other' is like the Dockerfile's folder name 'other'",
+    ]);
+    // the user's own entry comes first, active, so the block replaces their list
+    expect(parse(r.stdout)).toEqual({ images: [{ dockerfile: "build/app.Containerfile", image: "registry.example.com:5000/team/app" }] });
+  });
+
   it("--suggest with --format dot is exit 2", () => {
     const r = runCli(["pairs", fixture("pairs", "suggest"), "--suggest", "--format", "dot"]);
     expect(r.code).toBe(2);
