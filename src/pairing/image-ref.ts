@@ -109,6 +109,16 @@ export interface RepositoryPattern {
  * A matcher for a normalised repository. Returns undefined when the pattern is too broad
  * to mean anything (its last segment is entirely unknown: `$(REGISTRY)/$(NAME)`).
  */
+/**
+ * Whether a normalised repository's path (after its registry) is one Docker accepts:
+ * lower-case components joined by `.`, `_`, `-`. A placeholder (`<image_url>`, `${IMAGE}` left
+ * unrendered) is not an image anyone publishes.
+ */
+export function isImageName(repository: string): boolean {
+  const path = repository.slice(repository.indexOf("/") + 1);
+  return /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(path);
+}
+
 export function repositoryPattern(repository: string): RepositoryPattern | undefined {
   if (!hasUnresolved(repository)) return { text: repository, exact: true };
   const last = repository.slice(repository.lastIndexOf("/") + 1);

@@ -12,6 +12,7 @@ import {
   bindTemplate,
   displayTemplate,
   hasUnresolved,
+  isImageName,
   matchesRepository,
   normalizeImageRef,
   pathMatcher,
@@ -339,7 +340,7 @@ function pairWorkloads(input: Omit<PairingInput, "workloads">, workloads: Worklo
       image: u.container.image!.value,
       ...(u.workload.rendered ? { unit: u.workload.rendered.unit } : {}),
     };
-    const publicImage = u.deployed.find((d) => !isFirstParty(d.repository));
+    const publicImage = u.deployed.find((d) => !isFirstParty(d.repository) && isImageName(d.repository));
     if (u.deployed.some((d) => isFirstParty(d.repository))) unpairedContainers.push({ ...where, reason: containerReason(u.deployed, index) });
     else if (publicImage) thirdPartyContainers.push({ ...where, thirdParty: true, reason: `third-party: ${publicImage.repository} is ${thirdPartyReason(publicImage.repository)}, built elsewhere` });
   }

@@ -56,3 +56,12 @@ describe("one image-reference parser", () => {
     expect(parseImageRef("ghcr.io/a/b:v1@sha256:abc")).toEqual({ name: "ghcr.io/a/b", tag: "v1", digest: "sha256:abc" });
   });
 });
+
+describe("isImageName", () => {
+  it("accepts the names Docker accepts and refuses placeholders", async () => {
+    const { isImageName, normalizeImageRef } = await import("../../src/pairing/image-ref.js");
+    const name = (ref: string) => isImageName(normalizeImageRef(ref)!.repository);
+    for (const ok of ["postgres:16", "quay.io/prometheus/node-exporter:v1.8.0", "localhost:5000/a_b/c-d.e", "bitnami/redis"]) expect(name(ok), ok).toBe(true);
+    for (const bad of ["<image_url>", "<YOUR-CONTAINER>", "acme/-web", "acme/Web"]) expect(name(bad), bad).toBe(false);
+  });
+});

@@ -51,6 +51,8 @@ describe("shipshape pairs (built CLI)", () => {
       { file: "k8s/app.yaml", kind: "StatefulSet", name: "db", container: "cache", image: "bitnami/redis:7.2", thirdParty: true, reason: "third-party: docker.io/bitnami/redis is published by 'bitnami' on Docker Hub, a public publisher, built elsewhere" },
       { file: "k8s/app.yaml", kind: "Job", name: "migrate", container: "migrate", image: "postgres:16", thirdParty: true, reason: "third-party: docker.io/library/postgres is a Docker Official Image, built elsewhere" },
     ]);
+    // '<image_url>' is no image at all: not called a Docker Official Image
+    expect(JSON.stringify(report.thirdPartyContainers)).not.toContain("placeholder");
     // an organisation's own image on Docker Hub is first-party: unpaired, with its reason
     expect(report.unpairedContainers.map((c: { container: string }) => c.container)).toEqual(["worker"]);
     // nginx:local is built by the Makefile: paired, so neither third-party nor unpaired
