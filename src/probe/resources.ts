@@ -50,14 +50,16 @@ export class ResourceReader {
       cpu_stats?: { cpu_usage?: { total_usage?: number } };
       pids_stats?: { current?: number };
     };
-    // no oom counter in the stats of cgroup v1: the engine's own event says it
+    // no oom counter in the stats of cgroup v1: the engine's own event says it. `until` is
+    // now, to the millisecond: a whole second rounded up made the engine hold the answer
+    // until then — up to 1 s per judged trial of a job (its exited container has no pid to read).
     const since = Math.floor(this.startedAt / 1000) - 1;
     const events = await new Promise<string>((resolve) =>
       this.container.modem.dial(
         {
           path: "/events?",
           method: "GET",
-          options: { since, until: Math.ceil(Date.now() / 1000), filters: JSON.stringify({ container: [this.container.id], event: ["oom"] }) },
+          options: { since, until: (Date.now() / 1000).toFixed(3), filters: JSON.stringify({ container: [this.container.id], event: ["oom"] }) },
           statusCodes: { 200: true },
         },
         (err: unknown, data: unknown) => resolve(err ? "" : Buffer.isBuffer(data) ? data.toString() : typeof data === "string" ? data : JSON.stringify(data ?? "")),

@@ -58,4 +58,10 @@ describeWithEngine("sandbox limits of every trial", reachable, () => {
     expect(r.outcome.status, JSON.stringify(r.outcome)).toBe("rejected");
     expect(String((r.outcome as PromiseRejectedResult).reason)).toMatch(/runs into the memory limit .* even with Docker's defaults/);
   }, 90_000);
+
+  test("a job killed at the memory limit as its container's only process is told so (the engine's oom event, read after it exited)", async () => {
+    const r = await probeWatched("exec dd if=/dev/zero of=/dev/null bs=700M count=1");
+    expect(r.outcome.status, JSON.stringify(r.outcome)).toBe("rejected");
+    expect(String((r.outcome as PromiseRejectedResult).reason)).toMatch(/runs into the memory limit .* even with Docker's defaults/);
+  }, 90_000);
 });
