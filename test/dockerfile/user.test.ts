@@ -70,6 +70,9 @@ const cases: Case[] = [
   { name: "sudo and full path", dockerfile: "FROM debian\nRUN sudo /usr/sbin/useradd -u 1045 app\nUSER app", uid: 1045, gid: 1045, by: "created-in-stage" },
   // stage chain
   { name: "user created in the parent stage", dockerfile: "FROM debian AS base\nRUN useradd -u 1050 app\nFROM base\nUSER app", uid: 1050, gid: 1050, by: "created-in-stage" },
+  { name: "a user created again after a USER: the later one counts", dockerfile: "FROM debian\nRUN useradd -u 1060 app\nUSER app\nRUN userdel app && useradd -u 1061 app\nUSER app", uid: 1061, gid: 1060, by: "created-in-stage", detail: "at line 4" },
+  { name: "useradd -g a group created in the parent stage", dockerfile: "FROM debian AS base\nRUN groupadd -g 2060 web\nFROM base\nRUN useradd -u 1062 -g web app\nUSER app", uid: 1062, gid: 2060, by: "created-in-stage" },
+  { name: "gid = uid taken by a group of the parent stage", dockerfile: "FROM debian AS base\nRUN groupadd -g 1063 other\nFROM base\nRUN useradd -u 1063 app\nUSER app", uid: 1063, gid: undefined, by: "created-in-stage", detail: "gid unknown" },
   { name: "user created in an unrelated stage is not visible", dockerfile: "FROM debian AS build\nRUN useradd -u 1051 app\nFROM debian\nUSER app", uid: undefined, gid: undefined, by: "unresolved", detail: "shipshape probe" },
   { name: "name:group both created", dockerfile: "FROM alpine\nRUN addgroup -g 1060 -S grp && adduser -D -u 1061 app\nUSER app:grp", uid: 1061, gid: 1060, by: "created-in-stage" },
   // unresolved

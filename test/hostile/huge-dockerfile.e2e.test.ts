@@ -71,4 +71,23 @@ describe("a huge Dockerfile under a 128 MB heap", () => {
     expect(r.findings.filter((f) => f.ruleId === "user/dockerfile-root").map((f) => f.line)).toEqual([3]);
     expect(r.code).toBe(0);
   });
+
+  it("a Dockerfile of useradd and USER lines up to the limit is read in full: the last USER is the last user created", () => {
+    // each creation looks up its group and each USER its user, every name new: lookups that
+    // scanned every earlier creation made this quadratic (bench/dockerfile)
+    const lines = ["FROM debian"];
+    let n = 0;
+    while (lines.join("\n").length < MAX_DOCKERFILE_CHARS - 200) {
+      n++;
+      lines.push(`RUN groupadd -g ${20000 + n} g${n} && useradd -u ${10000 + n} -g g${n} u${n}`, `USER u${n}`);
+    }
+    const r = scanCapped("useradd-lines", {
+      "app/Dockerfile": lines.join("\n") + "\n",
+      "k8s/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n    - name: app\n      image: ghcr.io/acme/app:1\n",
+    });
+    expect(n).toBeGreaterThan(1000);
+    expect(r.findings.filter((f) => f.ruleId === "input/parse-error")).toEqual([]);
+    const named = r.findings.filter((f) => f.ruleId === "consistency/non-numeric-user");
+    expect(named.map((f) => f.message.match(/set 'runAsUser: \d+'|USER \d+:\d+/g))).toEqual([[`set 'runAsUser: ${10000 + n}'`, `USER ${10000 + n}:${20000 + n}`]]);
+  });
 });
