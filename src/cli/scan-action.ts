@@ -45,14 +45,18 @@ export async function scanAction(paths: string[], opts: ScanOptions, cmd: Comman
   warn(kubeVersionNotice(scanned.kube));
   const { root } = scanned;
   try {
-    const { report, baselined, fingerprints } = await selectReport(scanned.report, selection, opts.writeBaseline);
-    const baseline = selection.baseline !== undefined || opts.writeBaseline !== undefined;
+    // SARIF keeps the findings the baseline holds, as "unchanged" results (see report/sarif.ts)
+    const selected = await selectReport(scanned.report, selection, opts.writeBaseline, { keepBaselined: format === "sarif" });
+    const { report, baselined, fingerprints } = selected;
     // every reporter reads the report's lists once, piece by piece (see report/report-list.ts)
     if (format === "json") await emitChunks(scanJsonChunks(report), opts.output);
     else if (format === "compact") await emitChunks(compactLines(report.findings.items()), opts.output);
     else if (format === "sarif") {
       if (sarifMax > 0 && report.findings.count > sarifMax) process.stderr.write(`shipshape: ${truncationMessage(report.findings.count, sarifMax)}\n`);
-      await emitChunks(sarifChunks(report, allRules(), root, sarifMax, { fingerprints, baseline }), opts.output);
+      const held = selected.baseline;
+      const { errors, warnings, notes } = report.summary;
+      const baseline = held && { holds: held.holds, new: errors + warnings + notes, unchanged: baselined, absent: held.absent };
+      await emitChunks(sarifChunks(report, allRules(), root, sarifMax, { fingerprints, ...(baseline ? { baseline } : {}), ...(selected.listed ? { counts: selected.listed } : {}) }), opts.output);
     } else {
       const colors = opts.output ? colorsFor({ isTTY: false }) : colorsFor(process.stdout);
       await emitChunks(textReportChunks(report, colors, { verbose: opts.verbose, rules: allRules(), baselined }), opts.output);

@@ -26,10 +26,24 @@ export async function parseSelection(opts: SelectionOptions): Promise<FindingSel
   return { rules, minSeverity, baseline };
 }
 
+/** What the selection leaves in the report beside the findings it reports. */
+export interface SelectedReport {
+  report: ScanReport;
+  /** findings the baseline holds (with --write-baseline: all recorded) */
+  baselined: number;
+  fingerprints?: WeakMap<Finding, string>;
+  /** with `keepBaselined` and a baseline: which findings of the list it holds, and how many of its entries no finding matched (fixed) */
+  baseline?: { holds(f: Finding): boolean; absent: number };
+  /** with `keepBaselined`: how many findings of each severity the list holds, new and baselined */
+  listed?: { errors: number; warnings: number; notes: number };
+}
+
 /**
  * The report as the selection sees it: only the findings reported, the summary counted
  * from them (the exit code follows), and how many the baseline held. With
  * --write-baseline, every selected finding is recorded first, so none is new.
+ * `keepBaselined` (SARIF) keeps the findings the baseline holds in the list, marked, while
+ * the summary and so the gate still count the new ones only.
  *
  * A large report's findings are not in memory: they are read once here to count (and
  * record), and once more when written; the selector decides the same way both times
@@ -40,40 +54,59 @@ export async function selectReport(
   report: ScanReport,
   selection: FindingSelection,
   writeBaseline: string | undefined,
-): Promise<{ report: ScanReport; baselined: number; fingerprints?: WeakMap<Finding, string> }> {
+  options: { keepBaselined?: boolean } = {},
+): Promise<SelectedReport> {
   // nothing to choose: the report as it is (a large one is not walked once more)
   if (!selection.rules?.length && !selection.minSeverity && !selection.baseline && !writeBaseline) return { report, baselined: 0 };
   const counts = summarize([], report.summary.files, report.summary.suppressed);
+  const listed = summarize([], 0, 0);
   const selected: Array<{ finding: Finding; fingerprint: string }> = [];
+  const matched = new Set<string>();
   let baselined = 0;
   const decide = selector(selection);
   for (const finding of report.findings.items()) {
     const { verdict, fingerprint } = decide(finding);
+    // a baseline entry that a finding still matches, reported or not, is not fixed
+    if (selection.baseline?.has(fingerprint)) matched.add(fingerprint);
     if (verdict === "filtered") continue;
     if (writeBaseline) selected.push({ finding, fingerprint });
+    const severity = finding.severity === "error" ? "errors" : finding.severity === "warning" ? "warnings" : "notes";
+    listed[severity]++;
     if (verdict === "baselined") baselined++;
-    else counts[finding.severity === "error" ? "errors" : finding.severity === "warning" ? "warnings" : "notes"]++;
+    else counts[severity]++;
   }
   const fingerprints = new WeakMap<Finding, string>();
-  let findings: ReportList<Finding> = reportedOnly(report.findings, selection, fingerprints, counts.errors + counts.warnings + counts.notes);
+  const held = new WeakSet<Finding>();
+  const keep = options.keepBaselined === true;
+  let findings: ReportList<Finding> = reportedOnly(report.findings, selection, fingerprints, keep ? held : undefined, keep ? baselined + counts.errors + counts.warnings + counts.notes : counts.errors + counts.warnings + counts.notes);
   if (writeBaseline) {
     await emit(baselineText(selected), writeBaseline);
     process.stderr.write(`shipshape: recorded ${selected.length} finding${selected.length === 1 ? "" : "s"} in ${writeBaseline}\n`);
     baselined = selected.length;
-    findings = listOf([]);
+    // what was just recorded is what the baseline holds from now on
+    const recorded = new Set(selected.map((s) => s.fingerprint));
+    findings = keep ? reportedOnly(report.findings, { ...selection, baseline: recorded }, fingerprints, held, selected.length) : listOf([]);
     counts.errors = counts.warnings = counts.notes = 0;
+    matched.clear();
   }
   const tracked = selection.baseline !== undefined || writeBaseline !== undefined;
-  return { report: { ...report, findings, summary: tracked ? { ...counts, baselined } : counts }, baselined, fingerprints };
+  return {
+    report: { ...report, findings, summary: tracked ? { ...counts, baselined } : counts },
+    baselined,
+    fingerprints,
+    ...(keep && tracked ? { baseline: { holds: (f: Finding) => held.has(f), absent: selection.baseline && !writeBaseline ? selection.baseline.size - matched.size : 0 } } : {}),
+    ...(keep ? { listed } : {}),
+  };
 }
 
-/** The findings a selection reports, read from the report's list each time they are read. */
-function reportedOnly(all: ReportList<Finding>, selection: FindingSelection, fingerprints: WeakMap<Finding, string>, count: number): ReportList<Finding> {
+/** The findings a selection reports (and the baselined ones, marked in `held`, when given), read from the report's list each time they are read. */
+function reportedOnly(all: ReportList<Finding>, selection: FindingSelection, fingerprints: WeakMap<Finding, string>, held: WeakSet<Finding> | undefined, count: number): ReportList<Finding> {
   function* items(): Generator<Finding> {
     const decide = selector(selection);
     for (const finding of all.items()) {
       const { verdict, fingerprint } = decide(finding);
-      if (verdict !== "reported") continue;
+      if (verdict === "filtered" || (verdict === "baselined" && !held)) continue;
+      if (verdict === "baselined") held!.add(finding);
       fingerprints.set(finding, fingerprint);
       yield finding;
     }

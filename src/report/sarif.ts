@@ -14,8 +14,23 @@ export interface SarifOptions {
    * selection); a WeakMap does for a streamed report, whose findings are read once.
    */
   fingerprints?: { get(f: Finding): string | undefined };
-  /** a baseline left out the findings it holds: the rest are `baselineState: "new"` */
-  baseline?: boolean;
+  /** run with a baseline: each result is `baselineState` "unchanged" when it holds it, "new" otherwise */
+  baseline?: SarifBaseline;
+  /** how many results of each severity are written, when not the report's summary (which counts new findings only) */
+  counts?: { errors: number; warnings: number; notes: number };
+}
+
+/**
+ * What a baseline says about a run. Findings it holds are written as "unchanged" results,
+ * not left out: GitHub code scanning closes an alert as fixed when an upload no longer has
+ * it. Fixed ones ("absent") are only counted in the run's properties: GitHub does not read
+ * `baselineState`, and would open an alert for each.
+ */
+export interface SarifBaseline {
+  holds(f: Finding): boolean;
+  new: number;
+  unchanged: number;
+  absent: number;
 }
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", note: "note" };
@@ -69,7 +84,7 @@ function sarifResult(f: Finding, fingerprint: string, ruleIndex: number | undefi
     locations: [location(f.file, f.line, f.column)],
     partialFingerprints: { "shipshape/v1": fingerprint },
   };
-  if (options.baseline) result.baselineState = "new";
+  if (options.baseline) result.baselineState = options.baseline.holds(f) ? "unchanged" : "new";
   if (ruleIndex !== undefined) result.ruleIndex = ruleIndex;
   if (f.related?.length) {
     result.relatedLocations = f.related.map((r, i) => ({ id: i + 1, ...location(r.file, r.line, r.column), message: { text: r.message } }));
@@ -78,7 +93,7 @@ function sarifResult(f: Finding, fingerprint: string, ruleIndex: number | undefi
 }
 
 /** The document around the results: the run's tool and rules, and the truncation notice when results were left out. */
-function sarifDocument(rules: readonly RuleMeta[], root: string, total: number, kept: number) {
+function sarifDocument(rules: readonly RuleMeta[], root: string, total: number, kept: number, baseline?: SarifBaseline) {
   const rootUri = pathToFileURL(root.endsWith("/") ? root : `${root}/`).href;
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -106,6 +121,7 @@ function sarifDocument(rules: readonly RuleMeta[], root: string, total: number, 
         originalUriBaseIds: { "%SRCROOT%": { uri: rootUri } },
         results: [] as Array<Record<string, unknown>>,
         columnKind: "utf16CodeUnits",
+        ...(baseline ? { properties: { "shipshape/baseline": { new: baseline.new, unchanged: baseline.unchanged, absent: baseline.absent } } } : {}),
         ...(total > kept
           ? {
               invocations: [
@@ -147,7 +163,7 @@ function* sarifResults(findings: Iterable<Finding>, quotas: Quotas, rules: reado
 export function sarifReport(all: readonly Finding[], rules: readonly RuleMeta[], root: string, maxResults = GITHUB_MAX_RESULTS, options: SarifOptions = {}) {
   const counts = summarize(all, 0, 0);
   const quotas = quotasOf(counts, maxResults);
-  const doc = sarifDocument(rules, root, all.length, quotas.error + quotas.warning + quotas.note);
+  const doc = sarifDocument(rules, root, all.length, quotas.error + quotas.warning + quotas.note, options.baseline);
   doc.runs[0]!.results = [...sarifResults(all, quotas, rules, options)];
   return doc;
 }
@@ -163,8 +179,8 @@ export function* sarifChunks(
   maxResults = GITHUB_MAX_RESULTS,
   options: SarifOptions = {},
 ): Generator<string> {
-  const quotas = quotasOf(report.summary, maxResults);
-  const doc = sarifDocument(rules, root, report.findings.count, quotas.error + quotas.warning + quotas.note);
+  const quotas = quotasOf(options.counts ?? report.summary, maxResults);
+  const doc = sarifDocument(rules, root, report.findings.count, quotas.error + quotas.warning + quotas.note, options.baseline);
   const text = JSON.stringify(doc, null, 2);
   const marker = '\n      "results": []';
   const at = text.indexOf(marker);

@@ -119,13 +119,46 @@ describe("a baseline for adopting the gate", () => {
     const text = runCli(["scan", ".", "--baseline", baseline], { cwd: dir });
     expect(text.stdout).toContain(`(${all.findings.length} in the baseline)`);
 
-    // SARIF: the new results carry baselineState "new"
+    // SARIF: the new results are "new", the ones the baseline holds are kept as "unchanged"
+    // (left out, GitHub code scanning would close their alerts as fixed); the gate counts the new only
     const sarif = runCli(["scan", ".", "--baseline", baseline, "--format", "sarif"], { cwd: dir });
+    expect(sarif.code).toBe(1);
     const doc = JSON.parse(sarif.stdout);
     expect(validateSarif(doc)).toEqual([]);
-    const results = doc.runs[0].results as Array<{ baselineState: string }>;
-    expect(results).toHaveLength(fresh.length);
-    expect(results.every((r) => r.baselineState === "new")).toBe(true);
+    const results = doc.runs[0].results as Array<{ baselineState: string; message: { text: string } }>;
+    expect(results.filter((r) => r.baselineState === "new").map((r) => r.message.text)).toEqual(fresh.map((f) => expect.stringContaining(f.message)));
+    expect(results.filter((r) => r.baselineState === "unchanged")).toHaveLength(all.findings.length);
+    expect(results).toHaveLength(fresh.length + all.findings.length);
+    expect(doc.runs[0].properties).toEqual({ "shipshape/baseline": { new: fresh.length, unchanged: all.findings.length, absent: 0 } });
+
+    // a fixed finding is counted as absent, not written as a result (GitHub would open an alert for it)
+    const fixedFile = "k8s/worker.yaml";
+    const fixedCount = all.findings.filter((f) => f.file === fixedFile).length;
+    expect(fixedCount).toBeGreaterThan(0);
+    rmSync(path.join(dir, fixedFile));
+    const fixed = runCli(["scan", ".", "--baseline", baseline, "--format", "sarif"], { cwd: dir });
+    const fixedDoc = JSON.parse(fixed.stdout);
+    expect(validateSarif(fixedDoc)).toEqual([]);
+    expect(fixedDoc.runs[0].properties["shipshape/baseline"]).toEqual({ new: fresh.length, unchanged: all.findings.length - fixedCount, absent: fixedCount });
+    expect((fixedDoc.runs[0].results as Array<{ baselineState: string }>).some((r) => r.baselineState === "absent")).toBe(false);
+
+    // nothing new: exit 0 though every result is written, as "unchanged"
+    writeFileSync(path.join(dir, "k8s/web.yaml"), readFileSync(path.join(shop, "k8s/web.yaml"), "utf8"));
+    const clean = runCli(["scan", ".", "--baseline", baseline, "--format", "sarif"], { cwd: dir });
+    expect(clean.code).toBe(0);
+    const cleanResults = JSON.parse(clean.stdout).runs[0].results as Array<{ baselineState: string }>;
+    expect(cleanResults.map((r) => r.baselineState)).toEqual(Array(all.findings.length - fixedCount).fill("unchanged"));
+  });
+
+  it("writes the findings it records as unchanged SARIF results, and exits 0", () => {
+    const dir = repo();
+    const baseline = path.join(dir, ".shipshape-baseline.json");
+    const r = runCli(["scan", ".", "--write-baseline", baseline, "--format", "sarif"], { cwd: dir });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(validateSarif(doc)).toEqual([]);
+    expect((doc.runs[0].results as Array<{ baselineState: string }>).map((x) => x.baselineState)).toEqual(Array(all.findings.length).fill("unchanged"));
+    expect(doc.runs[0].properties).toEqual({ "shipshape/baseline": { new: 0, unchanged: all.findings.length, absent: 0 } });
   });
 
   it("refuses a baseline it cannot read (exit 2)", () => {
