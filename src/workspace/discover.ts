@@ -3,6 +3,7 @@ import { readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
+import { parentGitignorePatterns } from "./parent-gitignores.js";
 import { MANIFEST_ONLY, rolesOf, type FileRole } from "./roles.js";
 
 export interface DiscoveredFile {
@@ -41,7 +42,8 @@ export interface DiscoverOptions {
 
 /**
  * Find the files shipshape reads under `root` (or the explicit files given). Respects
- * .gitignore files at any depth, never follows a symlinked directory (no loops, no
+ * .gitignore files at any depth, and those above the root up to its repository's root
+ * (src/workspace/parent-gitignores.ts), never follows a symlinked directory (no loops, no
  * escape), and keeps a symlinked file only when its target stays inside the root.
  */
 export async function discover(root: string, explicit: string[] | undefined, options: DiscoverOptions = {}): Promise<Workspace> {
@@ -108,10 +110,11 @@ function joinUnder(root: string, rel: string): string {
   return root.endsWith("/") ? root + rel : `${root}/${rel}`;
 }
 
-/** One matcher for every .gitignore, each pattern re-rooted at its own folder. */
+/** One matcher for every .gitignore (those above the root first), each pattern re-rooted at its own folder. */
 async function gitignores(root: string, paths: string[]): Promise<{ ig: Ignore; patterns: number }> {
-  const ig = ignore();
-  let patterns = 0;
+  const above = parentGitignorePatterns(root);
+  const ig = ignore().add(above);
+  let patterns = above.length;
   const found = paths.filter((p) => p === ".gitignore" || p.endsWith("/.gitignore"));
   for (const p of found) {
     const dir = p.slice(0, -".gitignore".length);
