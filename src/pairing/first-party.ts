@@ -70,7 +70,7 @@ export function isFirstParty(repository: string): boolean {
 
 /** Why an image is someone else's (a public image the repository deploys but does not build), or undefined when it looks first-party. */
 export function thirdPartyReason(repository: string): string | undefined {
-  if (repository.startsWith("docker.io/library/") || repository.startsWith("public.ecr.aws/docker/library/")) return "a Docker Official Image";
+  if (repository.startsWith("docker.io/library/") || repository.startsWith("public.ecr.aws/docker/library/")) return "a Docker Official Images name (docker.io/library)";
   for (const p of PUBLIC_PREFIXES) if (repository.startsWith(p)) return `published under ${p.replace(/\/$/, "")}, a public publisher`;
   if (repository.startsWith("docker.io/")) {
     const ns = repository.slice("docker.io/".length).split("/")[0]!;

@@ -1,4 +1,5 @@
 import type { Colors } from "./colors.js";
+import { splitImageRef } from "../pairing/image-ref.js";
 import type { pairsJson } from "./json.js";
 
 export type PairsReport = ReturnType<typeof pairsJson>;
@@ -55,10 +56,13 @@ function plural(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? "" : "s"}`;
 }
 
-/** `postgres:16 ×2, redis:7, …`: one line however many containers share them; a big repository's list is cut. */
+/** `postgres ×2, redis, …`: one line however many containers share them, tags aside; a big repository's list is cut. */
 export function imageCounts(images: string[], max = 12): string {
   const counts = new Map<string, number>();
-  for (const i of images) counts.set(i, (counts.get(i) ?? 0) + 1);
+  for (const image of images) {
+    const name = splitImageRef(image).name;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
   const names = [...counts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([i, k]) => (k > 1 ? `${i} ×${k}` : i));
   return names.length > max ? `${names.slice(0, max).join(", ")} … and ${names.length - max} more` : names.join(", ");
 }
