@@ -89,7 +89,7 @@ export function collectBuilds(input: Pick<PairingInput, "root" | "buildConfigs" 
     try {
       if (CONFIG.test(p)) configFile = file;
       else if (KUSTOMIZATION_FILE.test(p)) kustomizations.push(file);
-      else if (SKAFFOLD.test(p)) builds.push(...skaffoldBuilds(file));
+      else if (SKAFFOLD.test(p)) builds.push(...skaffoldBuilds(file, ctx.dockerless));
       else if (COMPOSE.test(p)) builds.push(...composeBuilds(file, input.root, ctx));
       else if (GITHUB_WORKFLOW.test(p) || GITLAB_CI.test(p) || CLOUD_BUILD.test(p)) builds.push(...ciBuilds(file, ctx));
       else if (MAKEFILE.test(p)) builds.push(...makefileBuilds(file, ctx));
@@ -380,7 +380,12 @@ function dockerfileReason(dockerfile: string, index: PairingIndex): string {
 /** Why a first-party container pairs with no Dockerfile. */
 function containerReason(deployed: DeployedImage[], index: PairingIndex): string {
   const repo = deployed[0]?.repository ?? "";
-  const tool = index.dockerless.find((d) => d.image !== "" && !hasUnresolved(d.image) && normalizeImageRef(d.image)?.repository === repo);
+  const last = repo.slice(repo.lastIndexOf("/") + 1);
+  const named = index.dockerless.filter((d) => d.image !== "" && !hasUnresolved(d.image));
+  // a bare skaffold artifact name (`image: balancereader`) deploys under the default repo skaffold is given
+  const tool =
+    named.find((d) => normalizeImageRef(d.image)?.repository === repo) ??
+    named.find((d) => d.kind === "skaffold" && !d.image.includes("/") && d.image.replace(/[:@].*$/, "") === last);
   if (tool) {
     const { file, line } = evidenceOf({ kind: tool.kind, at: tool.at, detail: "" });
     return `image ${repo} is built without a Dockerfile (${tool.tool}, ${file}:${line})`;

@@ -45,6 +45,7 @@ describe("shipshape pairs --suggest (built CLI)", () => {
     expect(r.stdout).toContain("  # gateway/Dockerfile: built by makefile Makefile:3 without an image name we can read (docker build -t ${IMG} gateway)\n");
     expect(r.stdout).toContain("  # image ghcr.io/acme/nightly-report is built nowhere we can read, and no Dockerfile here is named like it\n");
     expect(r.stdout).toContain("# third-party images, built elsewhere (not unpaired): postgres\n");
+    expect(r.stdout).toContain("  # image gcr.io/acme-ci/ledger is built without a Dockerfile (jib, skaffold.yaml:8): an images: entry needs a Dockerfile, nothing to add\n\n");
 
     writeFileSync(path.join(dir, ".shipshape.yaml"), r.stdout);
     expect(pairsOf(dir)).toEqual(before);
@@ -86,7 +87,10 @@ describe("shipshape pairs --suggest (built CLI)", () => {
       "image null ghcr.io/acme/nightly-report",
       "dockerfile gateway/Dockerfile null",
       "dockerfile jobs/Dockerfile null",
+      "dockerless null gcr.io/acme-ci/ledger",
     ]);
+    // a bare skaffold jib artifact name, deployed under the default repo: built without a Dockerfile, no entry to add
+    expect(report.unpairedContainers.find((c: { container: string }) => c.container === "ledger").reason).toBe("image gcr.io/acme-ci/ledger is built without a Dockerfile (jib, skaffold.yaml:8)");
     expect(report.suggestions[0]).toMatchObject({ check: "the image's name 'api' equals the Dockerfile's folder name 'api'", containers: [{ file: "k8s/app.yaml", kind: "Deployment", name: "api", container: "api" }] });
     // without --suggest the report is as before
     expect(Object.keys(JSON.parse(runCli(["pairs", fixture("pairs", "suggest"), "--format", "json"]).stdout))).not.toContain("suggestions");

@@ -1,7 +1,7 @@
 import { loadYaml, type YamlPositions } from "../../manifest/yaml-load.js";
 import { isObj, type Obj } from "../../manifest/yaml-value.js";
 import type { SourceFile } from "../../source/source-file.js";
-import { dirOf, dockerfileIn, joinRel, type ImageBuild } from "../build.js";
+import { dirOf, dockerfileIn, joinRel, type DockerlessImage, type ImageBuild } from "../build.js";
 
 /**
  * skaffold.yaml: every config document of the file (`---`-separated, any `skaffold/v*`
@@ -9,8 +9,9 @@ import { dirOf, dockerfileIn, joinRel, type ImageBuild } from "../build.js";
  * (dockerfile dependency) builders. Configs pulled in by `requires` are files of their
  * own and read the same way; their paths are relative to their own folder. Skaffold
  * chooses the tag at deploy time and rewrites the manifests, so tags are not known.
+ * Jib, ko, buildpacks and bazel artifacts go to `dockerless`: the reason their image pairs with no Dockerfile.
  */
-export function skaffoldBuilds(file: SourceFile): ImageBuild[] {
+export function skaffoldBuilds(file: SourceFile, dockerless?: DockerlessImage[]): ImageBuild[] {
   const { docs } = loadYaml(file);
   const base = dirOf(file.path);
   const out: ImageBuild[] = [];
@@ -20,12 +21,12 @@ export function skaffoldBuilds(file: SourceFile): ImageBuild[] {
     const configName = isObj(v.metadata) && typeof v.metadata.name === "string" ? v.metadata.name : undefined;
     const where = (profile?: string) =>
       [configName ? `config ${configName}` : "", profile ? `profile ${profile}` : ""].filter(Boolean).join(", ");
-    if (isObj(v.build)) out.push(...artifacts(v.build, doc.positions, file, base, where()));
+    if (isObj(v.build)) out.push(...artifacts(v.build, doc.positions, file, base, where(), dockerless));
     if (Array.isArray(v.profiles)) {
       for (const p of v.profiles) {
         if (!isObj(p)) continue;
         const name = where(typeof p.name === "string" ? p.name : "?");
-        if (isObj(p.build)) out.push(...artifacts(p.build, doc.positions, file, base, name));
+        if (isObj(p.build)) out.push(...artifacts(p.build, doc.positions, file, base, name, dockerless));
         if (Array.isArray(p.patches) && isObj(v.build)) out.push(...patchedArtifacts(v.build, p.patches, doc.positions, file, base, name));
       }
     }
@@ -61,7 +62,7 @@ function patchedArtifacts(build: Obj, patches: unknown[], positions: YamlPositio
   return out;
 }
 
-function artifacts(build: Obj, positions: YamlPositions, file: SourceFile, base: string, where: string): ImageBuild[] {
+function artifacts(build: Obj, positions: YamlPositions, file: SourceFile, base: string, where: string, dockerless?: DockerlessImage[]): ImageBuild[] {
   const list = build.artifacts;
   if (!Array.isArray(list)) return [];
   const out: ImageBuild[] = [];
@@ -73,7 +74,13 @@ function artifacts(build: Obj, positions: YamlPositions, file: SourceFile, base:
     const docker = isObj(a.docker) ? a.docker : isObj(a.kaniko) ? a.kaniko : undefined;
     const custom = isObj(a.custom) && isObj(a.custom.dependencies) && isObj(a.custom.dependencies.dockerfile) ? a.custom.dependencies.dockerfile : undefined;
     // buildpacks, jib, ko and bazel artifacts use no Dockerfile
-    if (!docker && !custom && (a.buildpacks || a.jib || a.ko || a.bazel || a.custom)) return;
+    if (!docker && !custom && (a.buildpacks || a.jib || a.ko || a.bazel || a.custom)) {
+      const tool = (["jib", "ko", "buildpacks", "bazel"] as const).find((t) => a[t]);
+      const builder = a[tool ?? "custom"];
+      const at = (isObj(builder) ? positions.of(builder) : undefined) ?? positions.item(list, i) ?? { file, offset: 0 };
+      if (tool) dockerless?.push({ kind: "skaffold", at, tool, image: a.image });
+      return;
+    }
     const dockerfileText = str(docker?.dockerfile) ?? str(docker?.dockerfilePath) ?? str(custom?.path);
     const dockerfile = dockerfileIn(context, dockerfileText);
     if (dockerfile === undefined) return;
