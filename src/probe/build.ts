@@ -132,6 +132,7 @@ async function buildOnce(session: EngineSession, dockerfile: string, options: Bu
   }
   let imageId: string | undefined;
   let failure: string | undefined;
+  const layers = new StepImages();
   await new Promise<void>((resolve, reject) =>
     session.docker.modem.followProgress(
       stream,
@@ -139,8 +140,11 @@ async function buildOnce(session: EngineSession, dockerfile: string, options: Bu
       (event: { stream?: string; error?: string; aux?: { ID?: string } }) => {
         if (event.error) failure = event.error;
         if (event.aux?.ID) imageId = event.aux.ID;
-        const line = event.stream?.trim();
-        if (line?.startsWith("Step ")) options.onStep?.(line);
+        for (const raw of (event.stream ?? "").split("\n")) {
+          const line = raw.trim();
+          if (line.startsWith("Step ")) options.onStep?.(line);
+          layers.read(line);
+        }
       },
     ),
   ).catch((err: unknown) => {
@@ -156,7 +160,42 @@ async function buildOnce(session: EngineSession, dockerfile: string, options: Bu
   }
   if (imageId) session.track("image", imageId);
   if (failure || !imageId) {
+    // the steps that succeeded left their images (the classic builder keeps them as cache):
+    // this build made them, so the session removes them, the deepest first
+    for (const id of layers.made().reverse()) session.track("image", id);
     throw new EngineError(`build of ${dockerfile} failed: ${(failure ?? "no image produced").trim()}`);
   }
   return { ref: dockerfile, imageId, built: true };
+}
+
+/**
+ * The images a classic build's steps made, read from its output: a step's last
+ * ` ---> <id>` is its image, unless the step is a FROM (the base) or said "Using cache"
+ * (an image another build made).
+ */
+class StepImages {
+  private readonly ids: string[] = [];
+  private current: { from: boolean; cached: boolean; id?: string } | undefined;
+
+  read(line: string): void {
+    if (line.startsWith("Step ")) {
+      this.flush();
+      this.current = { from: /^Step \d+\/\d+ : FROM\s/i.test(line), cached: false };
+    } else if (this.current && line === "---> Using cache") this.current.cached = true;
+    else if (this.current) {
+      const id = /^---> ([0-9a-f]{12,64})$/.exec(line)?.[1];
+      if (id) this.current.id = id;
+    }
+  }
+
+  made(): string[] {
+    this.flush();
+    return [...this.ids];
+  }
+
+  private flush(): void {
+    const c = this.current;
+    if (c?.id && !c.from && !c.cached) this.ids.push(c.id);
+    this.current = undefined;
+  }
 }
