@@ -38,9 +38,15 @@ describeWithEngine("image facts cached per image id", reachable, () => {
   }, 120_000);
   afterAll(async () => {
     await session?.close();
-    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
+    for (const d of cacheDirs) rmSync(d, { recursive: true, force: true });
   });
-  const fresh = () => (cacheDir = mkdtempSync(path.join(tmpdir(), "shipshape-facts-cache-")));
+  // every test takes a fresh cache folder; all of them are removed at the end
+  const cacheDirs: string[] = [];
+  const fresh = () => {
+    cacheDir = mkdtempSync(path.join(tmpdir(), "shipshape-facts-cache-"));
+    cacheDirs.push(cacheDir);
+    return cacheDir;
+  };
   const read = async (argv: string[], dir: string | null) => inspectImage(session, image.imageId, await readImageConfig(session, image.imageId), argv, dir);
   // What Docker's init layer adds to every container (/.dockerenv, /dev/console, /etc/hosts …,
   // and so their directories' times) carries the export container's creation time; the image's own files do not.
