@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Capability } from "./capabilities.js";
 import type { Account } from "./passwd.js";
-import type { FileKind, ImageFile } from "./inspect.js";
+import type { FileKind, ImageFacts, ImageFile } from "./inspect.js";
 
 /**
  * Image facts kept between runs, keyed by image id. An image id is the digest of the image's
@@ -13,17 +13,11 @@ import type { FileKind, ImageFile } from "./inspect.js";
  * that differ between two reads are those Docker's init layer adds to every container
  * (/.dockerenv, /dev/…, /etc/hosts …): their times are the container's, and nothing uses them.
  */
-export interface CachedFacts {
-  passwd: Account[];
-  group: Account[];
-  files: Map<string, ImageFile>;
-  setuidFiles: string[];
-  setgidFiles: string[];
-  fileCapabilities: Array<{ path: string; capabilities: Capability[] }>;
-  scripts: Map<string, string>;
+/** What an image's filesystem says, without what a run adds (its config, how long the read took). */
+export type CachedFacts = Pick<ImageFacts, "passwd" | "group" | "files" | "setuidFiles" | "setgidFiles" | "fileCapabilities" | "scripts"> & {
   /** Basenames whose small files were kept as scripts: a later command naming others needs a new read. */
   scriptNames: string[];
-}
+};
 
 const VERSION = 1;
 /** Entries kept; the oldest go first (a Debian image's entry is ~0.5 MB). */
