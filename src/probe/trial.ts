@@ -159,14 +159,23 @@ export async function runBaseline(session: EngineSession, spec: WorkloadSpec, co
     const [changes, log] = await Promise.all([settled.changes, readLog(run.container)]);
     const logRoots = changes.filter((c) => c.kind !== "deleted" && isLogPath(c.path)).map((c) => c.path);
     const files = await readLogFiles(run.container, [...logRoots, ...spec.imageVolumes]);
-    // read while the rest of the fingerprint is taken (it waits for the image's files)
-    const volumeWritesRead = spec.imageVolumes.length ? spec.imageFiles.then((image) => findVolumeWrites(run.container, spec.imageVolumes, image)) : Promise.resolve([]);
-    volumeWritesRead.catch(() => undefined); // awaited below
     const fullLog = [log, ...files.map((f) => f.text)].join("\n");
     const limit = seen.limit ?? (await run.resources.limitHit(seen.pid)) ?? limitOfErrors(newErrorLines("", fullLog));
     const running = seen.running && (await run.container.inspect()).State.Running;
     const probes = running ? await runExecProbes(run.container, spec.execProbes) : [];
     const http = running ? await askHttp(run, spec, settled.listening) : [];
+    // after the exec probes and the HTTP check: what a request writes (nginx's access.log in a
+    // VOLUME) is a write the workload needs, and read concurrently it was missed now and then
+    // (a server logs a request after answering it: a volume that looks untouched is read once more)
+    const volumeWritesRead = spec.imageVolumes.length
+      ? spec.imageFiles.then(async (image) => {
+          const first = await findVolumeWrites(run.container, spec.imageVolumes, image);
+          if (http.length === 0 || first.length === spec.imageVolumes.length) return first;
+          await new Promise((r) => setTimeout(r, 250));
+          return [...new Set([...first, ...(await findVolumeWrites(run.container, spec.imageVolumes, image))])];
+        })
+      : Promise.resolve([]);
+    volumeWritesRead.catch(() => undefined); // awaited below
     const fingerprint: Fingerprint =
       seen.running || seen.exitCode === null
         ? {
