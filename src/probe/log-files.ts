@@ -16,6 +16,21 @@ export function isLogPath(p: string): boolean {
   return p.startsWith("/var/log/") || /\.(log|err)(\.\d+)?$/i.test(p) || /(^|\/)(error|access|server)[._-]?log$/i.test(p);
 }
 
+/** One entry of a folder read through the archive API. */
+export interface ArchiveEntry {
+  path: string;
+  kind: "file" | "directory" | "other";
+  size: number;
+  mtimeMs: number;
+}
+
+/** A folder of the container: every entry in it, and the log files among them. */
+export interface ReadFolder {
+  root: string;
+  entries: ArchiveEntry[];
+  logs: LogFile[];
+}
+
 /**
  * The log files under `roots` (files or directories of the container: its scratch mounts,
  * its VOLUMEs, the log files its baseline wrote), read through the archive API — which works
@@ -23,19 +38,30 @@ export function isLogPath(p: string): boolean {
  * under a root that is itself a log directory); the last 64 KiB of each.
  */
 export async function readLogFiles(container: Docker.Container, roots: string[]): Promise<LogFile[]> {
-  const files: LogFile[] = [];
+  return (await readFolders(container, roots)).flatMap((f) => f.logs);
+}
+
+/**
+ * Each root in one pass of the archive API: its entries (what a VOLUME holds after the run)
+ * and its log files, as readLogFiles reads them. Roots that do not exist are left out.
+ */
+export async function readFolders(container: Docker.Container, roots: string[]): Promise<ReadFolder[]> {
+  const folders: ReadFolder[] = [];
   let total = 0;
   for (const root of [...new Set(roots)]) {
-    if (total >= TOTAL_BYTES) break;
     const stream = await container.getArchive({ path: root }).catch(() => undefined);
     if (!stream) continue;
+    const folder: ReadFolder = { root, entries: [], logs: [] };
+    folders.push(folder);
     const parent = root.slice(0, root.lastIndexOf("/"));
     const extract = tarStream.extract();
     await new Promise<void>((resolve) => {
       extract.on("entry", (header, body, next) => {
         // entries are named relative to the root's parent ("nginx/error.log")
         const p = normalizePath(`${parent}/${header.name}`);
-        const wanted = header.type === "file" && (isLogPath(p) || isLogPath(root + "/")) && total < TOTAL_BYTES;
+        const kind = header.type === "file" ? "file" : header.type === "directory" ? "directory" : "other";
+        folder.entries.push({ path: p, kind, size: header.size ?? 0, mtimeMs: header.mtime?.getTime() ?? 0 });
+        const wanted = kind === "file" && (isLogPath(p) || isLogPath(root + "/")) && total < TOTAL_BYTES;
         if (!wanted) {
           body.on("end", () => next());
           body.resume();
@@ -48,7 +74,7 @@ export async function readLogFiles(container: Docker.Container, roots: string[])
         });
         body.on("end", () => {
           total += kept.length;
-          files.push({ path: p, text: kept.toString("utf8") });
+          folder.logs.push({ path: p, text: kept.toString("utf8") });
           next();
         });
       });
@@ -58,5 +84,5 @@ export async function readLogFiles(container: Docker.Container, roots: string[])
       stream.pipe(extract);
     });
   }
-  return files;
+  return folders;
 }

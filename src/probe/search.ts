@@ -15,7 +15,7 @@ import { type ImageFacts, inspectImage, readImageConfig } from "./inspect.js";
 import { resolveUser } from "./passwd.js";
 import { buildProposal } from "./proposal-builder.js";
 import { type PssLevel, type ProbeReport, reportTrial } from "./report.js";
-import { describeLimit } from "./resources.js";
+import { describeLimit, type LimitHit } from "./resources.js";
 import { capabilityHints, readOnlyPaths } from "./signatures.js";
 import {
   type BaselineTrial,
@@ -26,6 +26,7 @@ import {
   PIDS_LIMIT,
   runBaseline,
   runTrial,
+  discardedTrial,
   StartFailure,
   type Trial,
   type TrialConfig,
@@ -130,7 +131,14 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
   // writes nothing (own user, and a non-root uid), started before the baseline is known and
   // judged when it is. A wrong guess (the baseline wrote files) is killed and counted.
   progress("baseline and first hardened trials");
-  const baselineRun = limit(() => runBaseline(session, spec, baselineConfig));
+  // The fingerprint, as soon as the baseline has one (undefined: nothing to compare with).
+  let announce: (fp: Fingerprint | undefined) => void = () => undefined;
+  const firstFingerprint = new Promise<Fingerprint | undefined>((resolve) => (announce = resolve));
+  const baselineRun = limit(() => runBaseline(session, spec, baselineConfig, (fp, hit) => announce(unusable(fp, hit) ? undefined : fp)));
+  baselineRun.then(
+    (b) => announce(baselineUnusable(b) ? undefined : b.fingerprint),
+    () => announce(undefined),
+  );
   const planFrom = (b: BaselineTrial, f: ImageFacts, extra: PlanExtras = {}) =>
     planWrites({
       changes: [...b.changes, ...(extra.changes ?? [])],
@@ -149,11 +157,12 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
     mounts: config.volumes.map((v) => ({ path: v, mode: "0777", reason: "image-volume", hides: [] })),
     unmountable: [],
   };
-  const ifGuessRight = (p: WritePlan) =>
-    Promise.all([baselineRun, planned]).then(
-      ([b, real]) => (baselineUnusable(b) || !sameMounts(real, p) || real.unmountable.length ? undefined : b.fingerprint),
-      () => undefined,
-    );
+  // A guess is judged as soon as the fingerprint is known; the write plan, which waits for
+  // the image's files, says afterwards whether it was the right configuration to judge.
+  const guessWrong = Promise.all([baselineRun, planned]).then(
+    ([b, real]) => baselineUnusable(b) || !sameMounts(real, guessPlan) || real.unmountable.length > 0,
+    () => true,
+  );
   const hardened = (name: string, user: string, add: Capability[], p: WritePlan): TrialConfig => ({
     name,
     user,
@@ -162,21 +171,29 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
     scratchMounts: p.mounts.map((m) => m.path),
     noNewPrivileges: true,
   });
-  const judge = async (cfg: TrialConfig, against?: Promise<Fingerprint | undefined>): Promise<Trial> => {
+  const judge = async (cfg: TrialConfig, against?: Promise<Fingerprint | undefined>, abandon?: AbortSignal): Promise<Trial> => {
     progress(`trial ${cfg.name}`);
-    const t = await limit(() => runTrial(session, spec, cfg, against ?? baselineRun.then((b) => b.fingerprint)));
+    const t = await limit(() => runTrial(session, spec, cfg, against ?? baselineRun.then((b) => b.fingerprint), abandon));
     trials.push(t);
     return t;
   };
+  /** A trial of the guess plan, started before the baseline is known; killed, or its verdict set aside, when the guess was wrong. */
+  const speculate = async (cfg: TrialConfig): Promise<Trial> => {
+    const stop = new AbortController();
+    void guessWrong.then((wrong) => wrong && stop.abort());
+    const t = await judge(cfg, firstFingerprint, stop.signal);
+    if (!t.outcome.discarded && (await guessWrong)) t.outcome = discardedTrial(cfg).outcome;
+    return t;
+  };
   const ownSpec = baselineUser;
-  const ownGuess = judge(hardened("drop-all", ownSpec, [], guessPlan), ifGuessRight(guessPlan));
+  const ownGuess = speculate(hardened("drop-all", ownSpec, [], guessPlan));
   // The non-root candidate: the user an entrypoint drops to, else 65532 (only for a root image).
   const nonRootGuess = factsPromise.then((facts) => {
     const own = resolveUser(baselineUser, facts.passwd, facts.group);
     if (own.uid !== 0) return undefined;
     const dropTo = findDropToUser(facts, argv);
     const nonRoot = dropTo ? { uid: dropTo.id, gid: dropTo.gid ?? dropTo.id, name: dropTo.name } : NON_ROOT_DEFAULT;
-    return { nonRoot, dropTo, trial: judge(hardened("non-root", `${nonRoot.uid}:${nonRoot.gid}`, [], guessPlan), ifGuessRight(guessPlan)) };
+    return { nonRoot, dropTo, trial: speculate(hardened("non-root", `${nonRoot.uid}:${nonRoot.gid}`, [], guessPlan)) };
   });
   let baseline: BaselineTrial;
   let facts: ImageFacts;
@@ -488,7 +505,11 @@ function evidenceLine(t: Trial): string {
 
 /** A job that fails with Docker's defaults, or a baseline that ran into a sandbox limit, gives nothing to compare with. */
 function baselineUnusable(b: BaselineTrial): boolean {
-  return (b.fingerprint.kind === "job" && b.fingerprint.exitCode !== 0) || b.outcome.limit !== undefined;
+  return unusable(b.fingerprint, b.outcome.limit);
+}
+
+function unusable(fp: Fingerprint, limit: LimitHit | undefined): boolean {
+  return (fp.kind === "job" && fp.exitCode !== 0) || limit !== undefined;
 }
 
 function sameMounts(a: WritePlan, b: WritePlan): boolean {

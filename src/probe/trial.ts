@@ -1,17 +1,17 @@
 import type Docker from "dockerode";
-import tarStream from "tar-stream";
 import type { Capability } from "./capabilities.js";
 import type { EngineSession } from "./engine.js";
 import { describeAnswer, type HttpAnswer, type HttpChecker, type HttpTarget, statusClass } from "./http-check.js";
-import { type ImageFile, normalizePath } from "./inspect.js";
+import type { ImageFile } from "./inspect.js";
 import { collectDemuxed, demux, ListeningReader } from "./listening.js";
-import { isLogPath, type LogFile, readLogFiles } from "./log-files.js";
+import { isLogPath, type LogFile, type ReadFolder, readFolders, readLogFiles } from "./log-files.js";
 import { describeProcesses, type ProcessInfo, processDifference, readProcesses } from "./processes.js";
 import { describeLimit, type LimitHit, ResourceReader } from "./resources.js";
 import { type ErrorLine, limitOfErrors, newErrorLines } from "./signatures.js";
 import { startFailureReason } from "./start-failure.js";
 import { type ServiceWait, serviceWaitStep } from "./service-wait.js";
-import { upperDirOf, upperDirPaths } from "./upper-dir.js";
+import { type OverlayLayers, overlayLayersOf, upperDirChanges, upperDirPaths } from "./upper-dir.js";
+import type { ChangedPath } from "./writes.js";
 
 /** What the container runs, with manifest overrides already applied. */
 export interface WorkloadSpec {
@@ -106,10 +106,7 @@ export interface Trial {
   changes?: ChangedPath[];
 }
 
-export interface ChangedPath {
-  path: string;
-  kind: "added" | "changed" | "deleted";
-}
+export type { ChangedPath };
 
 export interface BaselineTrial extends Trial {
   fingerprint: Fingerprint;
@@ -125,8 +122,8 @@ export class StartFailure extends Error {
 }
 
 const POLL_MS = 40;
-/** Ports of a speculative trial are noted this often until the baseline's fingerprint arrives. */
-const OBSERVE_MS = 100;
+/** Ports of a speculative trial are noted this often until the baseline's fingerprint arrives (when they opened decides its hold). */
+const OBSERVE_MS = POLL_MS;
 /** Ports unchanged this long = the baseline is ready (when the manifest does not name them). */
 const SETTLE_MS = 300;
 /** A running container without ports is judged after this long — once it is also idle. */
@@ -134,17 +131,34 @@ const NO_PORT_READY_MS = 2000;
 /** Less CPU than this share of one core over a window = idle: waiting for work, not doing a job. */
 const IDLE_CPU_SHARE = 0.05;
 const IDLE_WINDOW_MS = 400;
-/** After reaching the baseline's ready state, stay this long to catch a crash right after. */
-const HOLD_MS = 250;
-/** Files, processes and ports are polled this often after readiness, until two polls agree … */
-const SETTLE_POLL_MS = 200;
+/**
+ * After reaching the baseline's ready state, a trial is held as long as the baseline was
+ * watched after it (its settling), and at least this long, to catch a crash right after.
+ */
+const MIN_HOLD_MS = 100;
+/**
+ * Files, processes and ports are polled after readiness until two polls agree, this far apart:
+ * a service that took long to get ready is given longer to settle …
+ */
+const SETTLE_POLL_MIN_MS = 100;
+const SETTLE_POLL_MAX_MS = 200;
 /** … or this long has passed. */
 const SETTLE_MAX_MS = 5000;
 export const MEMORY_BYTES = 512 * 1024 * 1024;
 export const PIDS_LIMIT = 512;
 
-/** The permissive reference run: Docker's default capabilities, writable root, the workload's own user. */
-export async function runBaseline(session: EngineSession, spec: WorkloadSpec, config: TrialConfig): Promise<BaselineTrial> {
+/**
+ * The permissive reference run: Docker's default capabilities, writable root, the workload's own
+ * user. `onFingerprint` hears the fingerprint as soon as it is known: what the baseline wrote
+ * into its VOLUMEs (compared with the image's files, which may still be being read) is for
+ * the write plan only, and trials need not wait for it.
+ */
+export async function runBaseline(
+  session: EngineSession,
+  spec: WorkloadSpec,
+  config: TrialConfig,
+  onFingerprint?: (fingerprint: Fingerprint, limit: LimitHit | undefined) => void,
+): Promise<BaselineTrial> {
   let run: Started;
   try {
     run = await startContainer(session, spec, config, "baseline");
@@ -155,24 +169,25 @@ export async function runBaseline(session: EngineSession, spec: WorkloadSpec, co
     const seen = await watch(run, spec, undefined);
     const settled: Settled = seen.running
       ? await settle(run, spec, seen)
-      : { changes: finalChanges(run), processes: undefined, listening: seen.listening, atMs: seen.elapsedMs };
+      : { changes: readChangesOf(run), processes: undefined, listening: seen.listening, atMs: seen.elapsedMs };
     const [changes, log] = await Promise.all([settled.changes, readLog(run.container)]);
     const logRoots = changes.filter((c) => c.kind !== "deleted" && isLogPath(c.path)).map((c) => c.path);
-    const files = await readLogFiles(run.container, [...logRoots, ...spec.imageVolumes]);
-    const fullLog = [log, ...files.map((f) => f.text)].join("\n");
-    const limit = seen.limit ?? (await run.resources.limitHit(seen.pid)) ?? limitOfErrors(newErrorLines("", fullLog));
     const running = seen.running && (await run.container.inspect()).State.Running;
     const probes = running ? await runExecProbes(run.container, spec.execProbes) : [];
     const http = running ? await askHttp(run, spec, settled.listening) : [];
-    // after the exec probes and the HTTP check: what a request writes (nginx's access.log in a
-    // VOLUME) is a write the workload needs, and read concurrently it was missed now and then
-    // (a server logs a request after answering it: a volume that looks untouched is read once more)
+    // Log files, and what the VOLUMEs hold, in one read after the exec probes and the HTTP
+    // check: what a request writes (nginx's access.log in a VOLUME) is a write the workload
+    // needs, and read concurrently it was missed now and then (a server logs a request after
+    // answering it: a volume that looks untouched is read once more).
+    const folders = await readFolders(run.container, [...logRoots, ...spec.imageVolumes]);
+    const fullLog = [log, ...folders.flatMap((f) => f.logs).map((f) => f.text)].join("\n");
+    const limit = seen.limit ?? (await run.resources.limitHit(seen.pid)) ?? limitOfErrors(newErrorLines("", fullLog));
     const volumeWritesRead = spec.imageVolumes.length
       ? spec.imageFiles.then(async (image) => {
-          const first = await findVolumeWrites(run.container, spec.imageVolumes, image);
+          const first = writtenVolumes(folders, spec.imageVolumes, image);
           if (http.length === 0 || first.length === spec.imageVolumes.length) return first;
           await new Promise((r) => setTimeout(r, 250));
-          return [...new Set([...first, ...(await findVolumeWrites(run.container, spec.imageVolumes, image))])];
+          return [...new Set([...first, ...writtenVolumes(await readFolders(run.container, spec.imageVolumes), spec.imageVolumes, image)])];
         })
       : Promise.resolve([]);
     volumeWritesRead.catch(() => undefined); // awaited below
@@ -191,6 +206,7 @@ export async function runBaseline(session: EngineSession, spec: WorkloadSpec, co
             logRoots,
           }
         : { kind: "job", exitCode: seen.exitCode, durationMs: seen.elapsedMs, log: fullLog, user: config.user, logRoots };
+    onFingerprint?.(fingerprint, limit);
     const volumeWrites = await volumeWritesRead;
     return {
       config,
@@ -222,13 +238,14 @@ export async function runBaseline(session: EngineSession, spec: WorkloadSpec, co
  * One hardened candidate, judged against the baseline as soon as it reaches (or misses) the
  * baseline's state. The baseline may still be running: a speculative trial starts at once
  * and is judged when the fingerprint arrives — or killed and marked discarded when the
- * baseline shows its configuration was the wrong guess (`undefined`).
+ * baseline shows its configuration was the wrong guess (`undefined`, or `abandon` aborted).
  */
 export async function runTrial(
   session: EngineSession,
   spec: WorkloadSpec,
   config: TrialConfig,
   baseline: Fingerprint | Promise<Fingerprint | undefined>,
+  abandon?: AbortSignal,
 ): Promise<Trial> {
   let run: Started;
   try {
@@ -241,8 +258,9 @@ export async function runTrial(
     const early = baseline instanceof Promise ? observe(run, baseline) : Promise.resolve([]);
     const fp = await baseline;
     const history = await early;
-    if (!fp) return { config, outcome: { ...failedToStart("discarded: the baseline showed this guess was the wrong configuration"), discarded: true } };
-    const seen = await watch(run, spec, fp, history);
+    if (!fp || abandon?.aborted) return discardedTrial(config);
+    const seen = await watch(run, spec, fp, history, abandon);
+    if (abandon?.aborted) return discardedTrial(config);
     let reason = seen.reason;
     let processes: ProcessInfo[] | undefined;
     if (!reason && fp.kind === "service" && seen.running && fp.processes) {
@@ -254,7 +272,7 @@ export async function runTrial(
     const [log, files, changes] = await Promise.all([
       readLog(run.container),
       readLogFiles(run.container, roots),
-      config.readOnlyRootfs ? Promise.resolve(undefined) : readChanges(run.container),
+      config.readOnlyRootfs ? Promise.resolve(undefined) : readChangesOf(run),
     ]);
     const newErrors = [...newErrorLines(fp.log, log), ...files.flatMap((f) => fileErrors(fp.log, f))];
     const limit = seen.limit ?? (await run.resources.limitHit(seen.pid)) ?? limitOfErrors(newErrors);
@@ -300,6 +318,11 @@ export async function runTrial(
   }
 }
 
+/** A speculative trial whose configuration the baseline proved wrong: killed, not judged. */
+export function discardedTrial(config: TrialConfig): Trial {
+  return { config, outcome: { ...failedToStart("discarded: the baseline showed this guess was the wrong configuration"), discarded: true } };
+}
+
 function fileErrors(baselineLog: string, f: LogFile): ErrorLine[] {
   return newErrorLines(baselineLog, f.text).map((e) => ({ ...e, file: f.path }));
 }
@@ -309,6 +332,8 @@ interface Started {
   reader: ListeningReader;
   resources: ResourceReader;
   startedAtMs: number;
+  /** When the engine said it had started it (starting takes 0.1–0.3 s of the engine's own). */
+  runningAtMs: number;
 }
 
 async function startContainer(session: EngineSession, spec: WorkloadSpec, config: TrialConfig, purpose: string): Promise<Started> {
@@ -370,6 +395,7 @@ async function startContainer(session: EngineSession, spec: WorkloadSpec, config
     reader: new ListeningReader(container, session.hostProcVisible),
     resources: new ResourceReader(container, session.hostProcVisible, PIDS_LIMIT, startedAtMs),
     startedAtMs,
+    runningAtMs: Date.now(),
   };
 }
 
@@ -422,7 +448,7 @@ interface Seen {
  * after 2 s on a loaded machine is not taken for a service). With one: the baseline's exit,
  * or the baseline's ports held for a moment — bounded so a broken trial costs little.
  */
-async function watch(run: Started, spec: WorkloadSpec, baseline: Fingerprint | undefined, history: Observation[] = []): Promise<Seen> {
+async function watch(run: Started, spec: WorkloadSpec, baseline: Fingerprint | undefined, history: Observation[] = [], abandon?: AbortSignal): Promise<Seen> {
   const limitMs = baseline ? Math.min(spec.timeoutMs, Math.max(5000, 4 * baselineMs(baseline))) : spec.timeoutMs;
   let lastKey = "";
   let lastChangeAt = Date.now();
@@ -431,7 +457,7 @@ async function watch(run: Started, spec: WorkloadSpec, baseline: Fingerprint | u
     // Replay what was seen before the baseline was known: only when its ports opened counts
     // (no verdict, and no limit: watched late, a trial was never held to it).
     for (const h of history) {
-      serviceWaitStep(wait, { now: h.now, elapsedMs: h.elapsedMs, want: baseline.listening, listening: h.listening, baselineReadyMs: baseline.readyMs, limitMs: Infinity, holdMs: HOLD_MS });
+      serviceWaitStep(wait, { now: h.now, elapsedMs: h.elapsedMs, want: baseline.listening, listening: h.listening, baselineReadyMs: baseline.readyMs, limitMs: Infinity, holdMs: holdFor(baseline) });
     }
   }
   let cpu: { atMs: number; ns: number } | undefined;
@@ -439,6 +465,7 @@ async function watch(run: Started, spec: WorkloadSpec, baseline: Fingerprint | u
     const info = await run.container.inspect();
     const elapsedMs = Date.now() - run.startedAtMs;
     const state = info.State;
+    if (abandon?.aborted) return { running: state.Running, exitCode: null, oomKilled: false, listening: undefined, elapsedMs, pid: 0, reason: "abandoned" };
     if (!state.Running) {
       const exitCode = state.ExitCode;
       const seen = { running: false, exitCode, oomKilled: state.OOMKilled, listening: [], elapsedMs, pid: 0 };
@@ -480,7 +507,7 @@ async function watch(run: Started, spec: WorkloadSpec, baseline: Fingerprint | u
         listening,
         baselineReadyMs: baseline.readyMs,
         limitMs,
-        holdMs: HOLD_MS,
+        holdMs: holdFor(baseline),
       });
       if (reason !== undefined) return { ...seen, reason };
     } else if (elapsedMs >= limitMs) {
@@ -507,14 +534,17 @@ async function settle(run: Started, spec: WorkloadSpec, seen: Seen): Promise<Set
   const deadline = Date.now() + Math.min(SETTLE_MAX_MS, Math.max(0, spec.timeoutMs - seen.elapsedMs));
   let previous: string | undefined;
   let current: Settled = { changes: Promise.resolve([]), processes: undefined, listening: seen.listening, atMs: seen.elapsedMs };
-  let upper: string | undefined;
+  let layers: OverlayLayers | undefined;
+  const readyAfter = run.startedAtMs + seen.elapsedMs - run.runningAtMs;
+  const spacing = Math.min(SETTLE_POLL_MAX_MS, Math.max(SETTLE_POLL_MIN_MS, readyAfter));
   for (;;) {
+    const polledAt = Date.now();
     const info = await run.container.inspect();
-    if (run.reader.local) upper ??= upperDirOf(info);
+    if (run.reader.local) layers ??= overlayLayersOf(info);
     // Whether files changed is told from the writable layer when we can read it (cheap); what
     // changed always comes from the engine's changes API, once the state has settled.
     const [written, processes, listening] = await Promise.all([
-      upperDirPaths(upper).then(async (paths): Promise<{ paths: string[] } | { changes: ChangedPath[] }> => (paths ? { paths } : { changes: await readChanges(run.container) })),
+      upperDirPaths(layers?.upper).then(async (paths): Promise<{ paths: string[] } | { changes: ChangedPath[] }> => (paths ? { paths } : { changes: await readChanges(run.container) })),
       readProcesses(run.container),
       info.State.Running ? run.reader.read(info.State.Pid) : Promise.resolve(current.listening),
     ]);
@@ -523,17 +553,22 @@ async function settle(run: Started, spec: WorkloadSpec, seen: Seen): Promise<Set
     const key = JSON.stringify([marks, processes?.map((p) => p.uid).sort(), listening]);
     if (key === previous || !info.State.Running || Date.now() >= deadline) {
       // An empty writable layer is no change: the API diffs exactly that layer against the image.
-      const changes = "changes" in written ? Promise.resolve(written.changes) : written.paths.length ? readChanges(run.container) : Promise.resolve([]);
+      const changes = "changes" in written ? Promise.resolve(written.changes) : written.paths.length ? readChangesOf(run, layers) : Promise.resolve([]);
       return { ...current, changes };
     }
     previous = key;
-    await sleep(SETTLE_POLL_MS);
+    await sleep(spacing - (Date.now() - polledAt));
   }
+}
+
+/** How long a trial of a service stays at the baseline's ready state before it is judged. */
+function holdFor(fp: Fingerprint & { kind: "service" }): number {
+  return Math.max(MIN_HOLD_MS, fp.settledMs - fp.readyMs);
 }
 
 /** The trial's processes match the baseline's — given as long as the baseline took to settle, plus a little. */
 async function sameProcesses(run: Started, fp: Fingerprint & { kind: "service" }, asOtherUser: boolean): Promise<{ reason: string; processes?: ProcessInfo[] }> {
-  const deadline = Date.now() + Math.max(HOLD_MS, fp.settledMs - fp.readyMs + 500);
+  const deadline = Date.now() + fp.settledMs - fp.readyMs + 500;
   let last: ProcessInfo[] | undefined;
   for (;;) {
     last = await readProcesses(run.container);
@@ -541,7 +576,7 @@ async function sameProcesses(run: Started, fp: Fingerprint & { kind: "service" }
     const difference = processDifference(fp.processes!, last, asOtherUser);
     if (!difference) return { reason: "", processes: last };
     if (Date.now() >= deadline) return { reason: difference, processes: last };
-    await sleep(SETTLE_POLL_MS);
+    await sleep(SETTLE_POLL_MIN_MS);
   }
 }
 
@@ -551,12 +586,13 @@ async function askHttp(run: Started, spec: WorkloadSpec, listening: number[] | u
   return Promise.all(targets.map(async (target) => ({ target, answer: await spec.http!.get(run.container.id, target) })));
 }
 
-/** The changes of an exited container; none asked of the engine when its writable layer, read here, is empty. */
-async function finalChanges(run: Started): Promise<ChangedPath[]> {
+/** What the container wrote: from its layers on this host when they can be read (cheap), else from the engine's changes API. */
+async function readChangesOf(run: Started, layers?: OverlayLayers): Promise<ChangedPath[]> {
   if (run.reader.local) {
-    const info = await run.container.inspect().catch(() => undefined);
-    const paths = info && (await upperDirPaths(upperDirOf(info)));
-    if (paths && paths.length === 0) return [];
+    const info = layers ? undefined : await run.container.inspect().catch(() => undefined);
+    const known = layers ?? (info && overlayLayersOf(info));
+    const changes = known && (await upperDirChanges(known));
+    if (changes) return changes;
   }
   return readChanges(run.container);
 }
@@ -599,33 +635,17 @@ async function readLog(container: Docker.Container): Promise<string> {
  * content after the run with the image's: a file that is new or differs in size or mtime
  * was written by the workload.
  */
-async function findVolumeWrites(container: Docker.Container, volumes: string[], image: Map<string, ImageFile>): Promise<string[]> {
-  const written: string[] = [];
-  for (const v of volumes) {
-    const stream = await container.getArchive({ path: v }).catch(() => undefined);
-    if (!stream) continue;
-    const ex = tarStream.extract();
-    let differs = false;
-    const parent = v.slice(0, v.lastIndexOf("/"));
-    await new Promise<void>((resolve) => {
-      ex.on("entry", (header, body, next) => {
-        // Entries are named relative to the volume's parent ("data/", "data/file").
-        const p = normalizePath(`${parent}/${header.name}`);
-        const before = image.get(p);
-        if (p !== v && header.type !== "directory") {
-          const mtime = header.mtime?.getTime() ?? 0;
-          if (!before || before.size !== (header.size ?? 0) || Math.abs(before.mtimeMs - mtime) >= 1000) differs = true;
-        } else if (p !== v && !before) differs = true;
-        body.on("end", () => next());
-        body.resume();
-      });
-      ex.on("finish", resolve);
-      ex.on("error", () => resolve());
-      stream.pipe(ex);
-    });
-    if (differs) written.push(v);
-  }
-  return written;
+function writtenVolumes(folders: ReadFolder[], volumes: string[], image: Map<string, ImageFile>): string[] {
+  return volumes.filter((v) =>
+    folders
+      .find((f) => f.root === v)
+      ?.entries.some((e) => {
+        if (e.path === v) return false;
+        const before = image.get(e.path);
+        if (e.kind === "directory") return !before;
+        return !before || before.size !== e.size || Math.abs(before.mtimeMs - e.mtimeMs) >= 1000;
+      }),
+  );
 }
 
 function failedToStart(reason: string): TrialOutcome {
