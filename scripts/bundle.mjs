@@ -23,7 +23,8 @@ await build({
   target: "node20",
   sourcemap: true,
   // dockerode pulls in optional native modules (ssh2, cpu-features): loaded from node_modules as they are
-  external: ["dockerode"],
+  // @napi-rs/xattr: an optional native module (image facts from the layers), loaded when present
+  external: ["dockerode", "@napi-rs/xattr"],
   // bundled CommonJS packages call require() for Node's built-in modules
   banner: { js: 'import { createRequire as __shipshapeRequire } from "node:module"; const require = __shipshapeRequire(import.meta.url);' },
   logLevel: "warning",

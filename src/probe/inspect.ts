@@ -3,6 +3,7 @@ import tarStream from "tar-stream";
 import { type Capability, decodeFileCapabilities } from "./capabilities.js";
 import { EngineSession } from "./engine.js";
 import { type CachedFacts, factsCacheDir, loadFacts, saveFacts } from "./facts-cache.js";
+import { readLayerFacts } from "./layer-facts.js";
 import { type Account, parseGroup, parsePasswd } from "./passwd.js";
 
 export interface ImageConfig {
@@ -45,6 +46,8 @@ export interface ImageFacts {
   readMs: number;
   /** Read from the facts cache (same image id, an earlier run) instead of the image. */
   cached: boolean;
+  /** Where they came from: the cache, the image's layers on this host, or an export through the engine. */
+  source: "cache" | "layers" | "export";
 }
 
 const SCRIPT_LIMIT = 64 * 1024;
@@ -85,12 +88,24 @@ export async function inspectImage(
   const started = Date.now();
   let facts = cacheDir ? loadFacts(imageId, cacheDir) : undefined;
   const cached = facts !== undefined && coversScripts(facts, wanted);
+  let source: ImageFacts["source"] = "cache";
   if (!facts || !cached) {
-    facts = await exportFacts(session, imageId, wanted);
+    const fromLayers = session.hostProcVisible ? await readLayerFacts(await layerDirsOf(session, imageId), wanted, SCRIPT_LIMIT) : undefined;
+    source = fromLayers ? "layers" : "export";
+    facts = fromLayers ?? (await exportFacts(session, imageId, wanted));
     if (cacheDir) saveFacts(imageId, facts, cacheDir);
   }
   const { scriptNames: _names, ...rest } = facts;
-  return { imageId, config, ...rest, readMs: Date.now() - started, cached };
+  return { imageId, config, ...rest, readMs: Date.now() - started, cached, source };
+}
+
+/** The image's overlay2 layer directories on the engine's host, top first; none on another storage driver. */
+async function layerDirsOf(session: EngineSession, imageId: string): Promise<string[]> {
+  const info = await session.docker.getImage(imageId).inspect();
+  // dockerode types GraphDriver.Data as devicemapper's; overlay2 gives LowerDir/UpperDir
+  const data = info.GraphDriver?.Name === "overlay2" ? (info.GraphDriver.Data as unknown as Record<string, string | undefined>) : undefined;
+  if (!data?.UpperDir) return [];
+  return [data.UpperDir, ...(data.LowerDir ? data.LowerDir.split(":") : [])];
 }
 
 /** The cached scripts are those of every name asked, or no file of the image bears the other names. */
@@ -102,11 +117,11 @@ function coversScripts(facts: CachedFacts, wanted: Set<string>): boolean {
 }
 
 /**
- * We export the filesystem of a created, never started container: one streamed pass gives
+ * Without the layers: we export the filesystem of a created, never started container: one streamed pass gives
  * the full file list with modes (setuid bits), `security.capability` xattrs (moby puts them
  * in PAX headers), passwd/group and the entrypoint script, with no shell needed in the image.
  */
-async function exportFacts(session: EngineSession, imageId: string, wanted: Set<string>): Promise<CachedFacts> {
+export async function exportFacts(session: EngineSession, imageId: string, wanted: Set<string>): Promise<CachedFacts> {
   const container = await session.docker.createContainer({
     Image: imageId,
     Entrypoint: ["/nonexistent"], // never started; a harmless value for images without one

@@ -73,7 +73,7 @@ export interface ProbeReport {
   /** The value of the dev.shipshape.probe label on everything this run created (and removed). */
   runId: string;
   /** replans: times the write plan grew after a trial showed a write it lacked. */
-  stats: { trials: number; wallMs: number; inspectMs: number; replans?: number; /** the image facts came from the cache (same image id, an earlier run) */ factsCached?: boolean };
+  stats: { trials: number; wallMs: number; inspectMs: number; replans?: number; /** the image facts came from the cache (same image id, an earlier run) */ factsCached?: boolean; /** cache, the image layers on this host, or an export through the engine */ factsSource?: "cache" | "layers" | "export" };
 }
 
 export function reportTrial(t: Trial): ReportedTrial {

@@ -446,7 +446,7 @@ export async function probe(session: EngineSession, req: ProbeRequest): Promise<
     verified: proposal.verified,
     notes,
     runId: session.runId,
-    stats: { trials: trials.length, wallMs: Date.now() - started, inspectMs: facts.readMs, replans, factsCached: facts.cached },
+    stats: { trials: trials.length, wallMs: Date.now() - started, inspectMs: facts.readMs, replans, factsCached: facts.cached, factsSource: facts.source },
   };
 }
 
