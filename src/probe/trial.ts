@@ -133,9 +133,11 @@ const IDLE_CPU_SHARE = 0.05;
 const IDLE_WINDOW_MS = 400;
 /**
  * After reaching the baseline's ready state, a trial is held as long as the baseline was
- * watched after it (its settling), and at least this long, to catch a crash right after.
+ * watched after it (its settling), and at least this long, to catch a crash right after …
  */
 const MIN_HOLD_MS = 100;
+/** … and at most this long (a baseline without declared ports is watched 300 ms more before it counts as ready). */
+const MAX_HOLD_MS = 250;
 /**
  * Files, processes and ports are polled after readiness until two polls agree, this far apart:
  * a service that took long to get ready is given longer to settle …
@@ -563,7 +565,7 @@ async function settle(run: Started, spec: WorkloadSpec, seen: Seen): Promise<Set
 
 /** How long a trial of a service stays at the baseline's ready state before it is judged. */
 function holdFor(fp: Fingerprint & { kind: "service" }): number {
-  return Math.max(MIN_HOLD_MS, fp.settledMs - fp.readyMs);
+  return Math.min(MAX_HOLD_MS, Math.max(MIN_HOLD_MS, fp.settledMs - fp.readyMs));
 }
 
 /** The trial's processes match the baseline's — given as long as the baseline took to settle, plus a little. */
