@@ -90,7 +90,9 @@ export async function inspectImage(
   const cached = facts !== undefined && coversScripts(facts, wanted);
   let source: ImageFacts["source"] = "cache";
   if (!facts || !cached) {
-    const fromLayers = session.hostProcVisible ? await readLayerFacts(await layerDirsOf(session, imageId), wanted, SCRIPT_LIMIT) : undefined;
+    // SHIPSHAPE_IMAGE_FACTS=export: always export (what a probe without access to the storage does; for measuring)
+    const layersAllowed = session.hostProcVisible && process.env.SHIPSHAPE_IMAGE_FACTS !== "export";
+    const fromLayers = layersAllowed ? await readLayerFacts(await layerDirsOf(session, imageId), wanted, SCRIPT_LIMIT) : undefined;
     source = fromLayers ? "layers" : "export";
     facts = fromLayers ?? (await exportFacts(session, imageId, wanted));
     if (cacheDir) saveFacts(imageId, facts, cacheDir);
