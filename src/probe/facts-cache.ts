@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync,
 import os from "node:os";
 import path from "node:path";
 import type { Capability } from "./capabilities.js";
-import type { Account } from "./passwd.js";
+import { type Account, parseGroup, parsePasswd } from "./passwd.js";
 import type { FileKind, ImageFacts, ImageFile } from "./inspect.js";
 
 /**
@@ -18,6 +18,30 @@ export type CachedFacts = Pick<ImageFacts, "passwd" | "group" | "files" | "setui
   /** Basenames whose small files were kept as scripts: a later command naming others needs a new read. */
   scriptNames: string[];
 };
+
+/**
+ * The facts of one read of an image's files (an export, or its layers): every entry, the
+ * text of the small files kept (passwd, group, scripts named by the command), and the file
+ * capabilities found.
+ */
+export function factsOfRead(
+  files: Map<string, ImageFile>,
+  contents: Map<string, string>,
+  fileCapabilities: CachedFacts["fileCapabilities"],
+  wanted: Set<string>,
+): CachedFacts {
+  const regular = [...files].filter(([, f]) => f.kind === "file");
+  return {
+    passwd: parsePasswd(contents.get("/etc/passwd") ?? ""),
+    group: parseGroup(contents.get("/etc/group") ?? ""),
+    files,
+    setuidFiles: regular.filter(([, f]) => f.mode & 0o4000).map(([p]) => p),
+    setgidFiles: regular.filter(([, f]) => f.mode & 0o2000).map(([p]) => p),
+    fileCapabilities,
+    scripts: new Map([...contents].filter(([p]) => p !== "/etc/passwd" && p !== "/etc/group")),
+    scriptNames: [...wanted].sort(),
+  };
+}
 
 const VERSION = 1;
 /** Entries kept; the oldest go first (a Debian image's entry is ~0.5 MB). */

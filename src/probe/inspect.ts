@@ -2,9 +2,9 @@ import path from "node:path";
 import tarStream from "tar-stream";
 import { type Capability, decodeFileCapabilities } from "./capabilities.js";
 import { EngineSession } from "./engine.js";
-import { type CachedFacts, factsCacheDir, loadFacts, saveFacts } from "./facts-cache.js";
+import { type CachedFacts, factsCacheDir, factsOfRead, loadFacts, saveFacts } from "./facts-cache.js";
 import { readLayerFacts } from "./layer-facts.js";
-import { type Account, parseGroup, parsePasswd } from "./passwd.js";
+import type { Account } from "./passwd.js";
 
 export interface ImageConfig {
   user: string;
@@ -186,18 +186,7 @@ export async function exportFacts(session: EngineSession, imageId: string, wante
   } finally {
     void session.removeContainer(container.id); // the session waits for it when it closes
   }
-  const regular = [...files].filter(([, f]) => f.kind === "file");
-  const scripts = new Map([...contents].filter(([p]) => p !== "/etc/passwd" && p !== "/etc/group"));
-  return {
-    passwd: parsePasswd(contents.get("/etc/passwd") ?? ""),
-    group: parseGroup(contents.get("/etc/group") ?? ""),
-    files,
-    setuidFiles: regular.filter(([, f]) => f.mode & 0o4000).map(([p]) => p),
-    setgidFiles: regular.filter(([, f]) => f.mode & 0o2000).map(([p]) => p),
-    fileCapabilities,
-    scripts,
-    scriptNames: [...wanted].sort(),
-  };
+  return factsOfRead(files, contents, fileCapabilities, wanted);
 }
 
 function asArgv(v: string[] | string | null | undefined): string[] {

@@ -1,9 +1,8 @@
 import { type Dirent, lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from "node:fs";
 import path from "node:path";
 import { decodeFileCapabilities } from "./capabilities.js";
-import type { CachedFacts } from "./facts-cache.js";
+import { type CachedFacts, factsOfRead } from "./facts-cache.js";
 import type { FileKind, ImageFacts, ImageFile } from "./inspect.js";
-import { parseGroup, parsePasswd } from "./passwd.js";
 
 /**
  * Image facts read from the image's overlay2 layers on this host, instead of exporting the
@@ -107,17 +106,12 @@ async function mergeLayers(layerDirs: string[], wanted: Set<string>, scriptLimit
   }
   // In the export's order (depth first, names sorted): which hidden files a mount lists first must not depend on how the facts were read.
   const sorted = new Map([...files].sort(([a], [b]) => byComponents(a, b)));
-  const regular = [...sorted].filter(([, f]) => f.kind === "file");
-  return {
-    passwd: parsePasswd(contents.get("/etc/passwd") ?? ""),
-    group: parseGroup(contents.get("/etc/group") ?? ""),
-    files: sorted,
-    setuidFiles: regular.filter(([, f]) => f.mode & 0o4000).map(([p]) => p),
-    setgidFiles: regular.filter(([, f]) => f.mode & 0o2000).map(([p]) => p),
-    fileCapabilities: fileCapabilities.sort((a, b) => byComponents(a.path, b.path)),
-    scripts: new Map([...contents].filter(([p]) => p !== "/etc/passwd" && p !== "/etc/group")),
-    scriptNames: [...wanted].sort(),
-  };
+  return factsOfRead(
+    sorted,
+    contents,
+    fileCapabilities.sort((a, b) => byComponents(a.path, b.path)),
+    wanted,
+  );
 }
 
 function byComponents(a: string, b: string): number {
