@@ -19,7 +19,8 @@ export function isLogPath(p: string): boolean {
 /** One entry of a folder read through the archive API. */
 export interface ArchiveEntry {
   path: string;
-  kind: "file" | "directory" | "other";
+  /** "link": a hard link to an entry read before it (the archive gives it no size of its own). */
+  kind: "file" | "directory" | "link" | "other";
   size: number;
   mtimeMs: number;
 }
@@ -59,7 +60,7 @@ export async function readFolders(container: Docker.Container, roots: string[]):
       extract.on("entry", (header, body, next) => {
         // entries are named relative to the root's parent ("nginx/error.log")
         const p = normalizePath(`${parent}/${header.name}`);
-        const kind = header.type === "file" ? "file" : header.type === "directory" ? "directory" : "other";
+        const kind = header.type === "file" ? "file" : header.type === "directory" ? "directory" : header.type === "link" ? "link" : "other";
         folder.entries.push({ path: p, kind, size: header.size ?? 0, mtimeMs: header.mtime?.getTime() ?? 0 });
         const wanted = kind === "file" && (isLogPath(p) || isLogPath(root + "/")) && total < TOTAL_BYTES;
         if (!wanted) {

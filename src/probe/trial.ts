@@ -642,7 +642,7 @@ function writtenVolumes(folders: ReadFolder[], volumes: string[], image: Map<str
     folders
       .find((f) => f.root === v)
       ?.entries.some((e) => {
-        if (e.path === v) return false;
+        if (e.path === v || e.kind === "link") return false; // a hard link's content is its first name's, compared there
         const before = image.get(e.path);
         if (e.kind === "directory") return !before;
         return !before || before.size !== e.size || Math.abs(before.mtimeMs - e.mtimeMs) >= 1000;

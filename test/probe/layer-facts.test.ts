@@ -9,6 +9,8 @@ import { EngineSession } from "../../src/probe/engine.js";
 import type { CachedFacts } from "../../src/probe/facts-cache.js";
 import { exportFacts, inspectImage, readImageConfig } from "../../src/probe/inspect.js";
 import { readLayerFacts } from "../../src/probe/layer-facts.js";
+import { imageOnlyInput } from "../../src/probe/manifest-input.js";
+import { probe } from "../../src/probe/search.js";
 import { describeWithEngine, engineReachable } from "./engine-fixture.js";
 
 // Issue 13, speed: on a local engine run as root, image facts are read from the image's
@@ -96,6 +98,35 @@ describeWithEngine("image facts read from the image's layers on this host", reac
     expect(facts.source).toBe("layers");
     expect(facts.fileCapabilities).toEqual([{ path: "/bin/pinger", capabilities: ["NET_BIND_SERVICE"] }]);
   }, 60_000);
+
+  test.skipIf(!canRead)("a VOLUME holding hard links is written only when its files change (the layers give a link's real size, the archive none)", async () => {
+    const ctx = mkdtempSync(path.join(tmpdir(), "shipshape-hardlinks-"));
+    let linked: ProbeImage;
+    try {
+      writeFileSync(
+        path.join(ctx, "Dockerfile"),
+        `FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+RUN mkdir -p /data /etc && echo "root:x:0:0:root:/root:/bin/sh" > /etc/passwd && echo "root:x:0:" > /etc/group \\
+ && echo content > /data/a && ln /data/a /data/b
+VOLUME /data
+`,
+      );
+      cpSync("/bin/busybox", path.join(ctx, "busybox"));
+      linked = await resolveTarget(session, ctx, {});
+    } finally {
+      rmSync(ctx, { recursive: true, force: true });
+    }
+    const writes = async (script: string) => {
+      const input = { ...imageOnlyInput(), cmd: ["sh", "-c", script] };
+      const r = await probe(session, { image: linked, workload: input, timeoutMs: 20_000, privilegedPortsAllowed: false, concurrency: 3 });
+      expect(r.stats.factsSource).toBe("layers");
+      return r.writes;
+    };
+    expect(await writes("echo reads nothing")).toEqual([]);
+    expect(await writes("echo more >> /data/a")).toEqual(["/data"]);
+  }, 90_000);
 
   test("layers that cannot be read give no facts (the probe then exports the image)", async () => {
     expect(await readLayerFacts(["/nonexistent/shipshape/layer"], new Set(), 1024)).toBeUndefined();
