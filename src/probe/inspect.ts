@@ -4,6 +4,7 @@ import { type Capability, decodeFileCapabilities } from "./capabilities.js";
 import { EngineSession } from "./engine.js";
 import { type CachedFacts, factsCacheDir, factsOfRead, loadFacts, saveFacts } from "./facts-cache.js";
 import { readLayerFacts } from "./layer-facts.js";
+import { overlayLayersOf } from "./overlay.js";
 import type { Account } from "./passwd.js";
 
 export interface ImageConfig {
@@ -103,11 +104,8 @@ export async function inspectImage(
 
 /** The image's overlay2 layer directories on the engine's host, top first; none on another storage driver. */
 async function layerDirsOf(session: EngineSession, imageId: string): Promise<string[]> {
-  const info = await session.docker.getImage(imageId).inspect();
-  // dockerode types GraphDriver.Data as devicemapper's; overlay2 gives LowerDir/UpperDir
-  const data = info.GraphDriver?.Name === "overlay2" ? (info.GraphDriver.Data as unknown as Record<string, string | undefined>) : undefined;
-  if (!data?.UpperDir) return [];
-  return [data.UpperDir, ...(data.LowerDir ? data.LowerDir.split(":") : [])];
+  const layers = overlayLayersOf(await session.docker.getImage(imageId).inspect());
+  return layers ? [layers.upper, ...layers.lowers] : [];
 }
 
 /** The cached scripts are those of every name asked, or no file of the image bears the other names. */

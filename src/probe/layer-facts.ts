@@ -3,6 +3,7 @@ import path from "node:path";
 import { decodeFileCapabilities } from "./capabilities.js";
 import { type CachedFacts, factsOfRead } from "./facts-cache.js";
 import type { FileKind, ImageFacts, ImageFile } from "./inspect.js";
+import { isWhiteout } from "./overlay.js";
 
 /**
  * Image facts read from the image's overlay2 layers on this host, instead of exporting the
@@ -85,7 +86,7 @@ async function mergeLayers(layerDirs: string[], wanted: Set<string>, scriptLimit
         if (hiddenBelow.has(p)) continue;
         const host = `${dir}/${e.name}`;
         const s = lstatSync(host);
-        if (s.isCharacterDevice() && s.rdev === 0) {
+        if (isWhiteout(s)) {
           hiddenHere.push(p); // a whiteout: deleted here, and in every layer below
           continue;
         }

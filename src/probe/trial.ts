@@ -10,7 +10,8 @@ import { describeLimit, type LimitHit, ResourceReader } from "./resources.js";
 import { type ErrorLine, limitOfErrors, newErrorLines } from "./signatures.js";
 import { startFailureReason } from "./start-failure.js";
 import { type ServiceWait, serviceWaitStep } from "./service-wait.js";
-import { type OverlayLayers, overlayLayersOf, upperDirChanges, upperDirPaths } from "./upper-dir.js";
+import { type OverlayLayers, overlayLayersOf } from "./overlay.js";
+import { upperDirChanges, upperDirPaths } from "./upper-dir.js";
 import type { ChangedPath } from "./writes.js";
 
 /** What the container runs, with manifest overrides already applied. */

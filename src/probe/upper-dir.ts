@@ -1,5 +1,6 @@
 import { lstat, readdir } from "node:fs/promises";
 import type { Stats } from "node:fs";
+import { isWhiteout, type OverlayLayers, overlayLayersOf } from "./overlay.js";
 import type { ChangedPath } from "./writes.js";
 
 /** Beyond this many entries the walk is no cheaper than the engine's own diff: give up. */
@@ -35,20 +36,8 @@ export async function upperDirPaths(upperDir: string | undefined): Promise<strin
 }
 
 /** The upper directory of a container on an overlay2 engine, from its inspect data. */
-export function upperDirOf(info: { GraphDriver?: { Name?: string; Data?: Record<string, string> | null } }): string | undefined {
-  return info.GraphDriver?.Name === "overlay2" ? info.GraphDriver.Data?.UpperDir : undefined;
-}
-
-/** A container's overlay layers on this host: its writable layer, and the image's layers (with Docker's init layer) top first. */
-export interface OverlayLayers {
-  upper: string;
-  lowers: string[];
-}
-
-export function overlayLayersOf(info: { GraphDriver?: { Name?: string; Data?: Record<string, string> | null } }): OverlayLayers | undefined {
-  const upper = upperDirOf(info);
-  const lowers = info.GraphDriver?.Data?.LowerDir?.split(":").filter(Boolean);
-  return upper && lowers?.length ? { upper, lowers } : undefined;
+export function upperDirOf(info: { GraphDriver?: { Name?: string; Data?: unknown } }): string | undefined {
+  return overlayLayersOf(info)?.upper;
 }
 
 /**
@@ -63,6 +52,7 @@ export function overlayLayersOf(info: { GraphDriver?: { Name?: string; Data?: Re
  * cannot be read (the caller then asks the engine).
  */
 export async function upperDirChanges(layers: OverlayLayers): Promise<ChangedPath[] | undefined> {
+  if (layers.lowers.length === 0) return undefined; // not a container's layers: nothing to compare with
   const paths = await upperDirPaths(layers.upper);
   if (!paths) return undefined;
   try {
@@ -116,11 +106,6 @@ async function lstatInLayer(layer: string, rel: string): Promise<Stats | undefin
     if (!s.isDirectory()) return undefined;
   }
   return undefined;
-}
-
-/** overlayfs marks a deletion with a character device 0:0. */
-function isWhiteout(s: Stats): boolean {
-  return s.isCharacterDevice() && s.rdev === 0;
 }
 
 function parentOf(p: string): string {

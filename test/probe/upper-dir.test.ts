@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { ProbeImage } from "../../src/probe/build.js";
 import { EngineSession } from "../../src/probe/engine.js";
-import { overlayLayersOf, upperDirChanges, upperDirOf, upperDirPaths } from "../../src/probe/upper-dir.js";
+import { overlayLayersOf } from "../../src/probe/overlay.js";
+import { upperDirChanges, upperDirOf, upperDirPaths } from "../../src/probe/upper-dir.js";
 import { buildFixture, describeWithEngine, engineReachable } from "./engine-fixture.js";
 
 // Issue 13, speed: the baseline polls until its files stop changing. The engine's changes
